@@ -10,6 +10,7 @@ import csv
 import functools
 import io
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -96,3 +97,12 @@ def rules_with_ids(relative: str, key: str = "rules") -> list[dict[str, Any]]:
             raise RuleError(path, None, f"duplicate rule id {entry['id']!r}")
         seen.add(entry["id"])
     return data[key]
+
+
+def compile_pattern(relative: str, rule: dict[str, Any], key: str = "pattern", flags: int = 0) -> "re.Pattern[str]":
+    """Compile a rule's regex; a bad one raises ``RuleError`` naming the file, line and rule id."""
+    try:
+        return re.compile(rule[key], flags)
+    except (re.error, KeyError, TypeError) as exc:
+        raise RuleError(str(package_path(relative)), rule.get("_line"),
+                        f"rule {rule.get('id')!r}: bad {key!r}: {exc}") from exc

@@ -1,0 +1,73 @@
+"""Bytes to text: encoding detection that never crashes, and binary detection."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+# Share of control characters (other than tab/newline/CR/form feed) above which a byte
+# string is treated as binary. Set from a handful of PDFs, images and gzip members,
+# which all score above 0.10, while scraped text in legacy encodings scores 0.
+BINARY_CONTROL_SHARE = 0.05
+_SNIFF_BYTES = 8192
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    replaced: bool = False  # undecodable bytes were replaced by U+FFFD
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether ``data`` looks like a binary file rather than text in some encoding."""
+    head = data[:_SNIFF_BYTES]
+    if not head:
+        return False
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls / len(head) > BINARY_CONTROL_SHARE
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode bytes of unknown encoding: BOM, then UTF-8, then a declared charset, then detection.
+
+    Never raises: as a last resort undecodable bytes become U+FFFD and ``replaced`` is set.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(name), name)
+            except UnicodeDecodeError:
+                break
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        try:
+            return Decoded(data.decode(declared), declared.lower())
+        except (UnicodeDecodeError, LookupError):
+            pass
+    best = from_bytes(data[: 1 << 20]).best()
+    if best is not None and best.encoding:
+        try:
+            return Decoded(data.decode(best.encoding), best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    # Mostly UTF-8 with a few bad bytes (a truncated multi-byte sequence, a stray
+    # latin-1 byte): keep the text and mark the damage rather than refuse the document.
+    return Decoded(data.decode("utf-8", errors="replace"), "utf-8", replaced=True)
