@@ -407,3 +407,16 @@ class ArticleSignals:
     unattributed_share: float | None = None  # share of factual assertions without a source
     propaganda_score: float = 0.0
     evidence: tuple[str, ...] = field(default=())
+
+
+# --------------------------------------------------------------------- per-document result
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the analysis stages found in one article."""
+
+    incidents: tuple[Incident, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    techniques: tuple[TechniqueSpan, ...] = ()
+    signals: ArticleSignals | None = None

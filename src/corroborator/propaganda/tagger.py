@@ -1,0 +1,123 @@
+"""The trained propaganda model: a token CRF for spans and a linear technique classifier.
+
+The span identifier is a linear-chain CRF (python-crfsuite) over IO labels ("P" inside a
+propaganda fragment, "O" outside), run one sentence at a time; a token is kept when its
+marginal P("P") reaches the tuned threshold, and each run of kept tokens is a span. The
+technique classifier is a multinomial logistic regression over sparse span features,
+stored as a vocabulary plus a weight matrix and scored with numpy, so run time needs no
+scikit-learn.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pycrfsuite
+
+from corroborator.propaganda.features import DocFeatures, sentence_features, span_features
+
+log = logging.getLogger(__name__)
+
+CRF_FILE = "si_crf.bin"
+TC_FILE = "tc_lr.npz"
+META_FILE = "meta.json"
+INSIDE = "P"
+OUTSIDE = "O"
+
+
+@dataclass(frozen=True, slots=True)
+class DetectedSpan:
+    """A span found by the CRF: character offsets and the mean inside-marginal of its tokens."""
+
+    start: int
+    end: int
+    score: float
+
+
+def crf_spans(tagger: pycrfsuite.Tagger, doc: DocFeatures, threshold: float, min_tokens: int) -> list[DetectedSpan]:
+    """Runs of tokens whose inside-marginal reaches ``threshold``, one sentence at a time."""
+    out: list[DetectedSpan] = []
+    for first, end in doc.sents:
+        tagger.set(sentence_features(doc, first, end))
+        probs = [tagger.marginal(INSIDE, j) for j in range(end - first)]
+        j = 0
+        n = end - first
+        while j < n:
+            if probs[j] < threshold:
+                j += 1
+                continue
+            k = j
+            while k < n and probs[k] >= threshold:
+                k += 1
+            toks = doc.tokens[first + j : first + k]
+            # drop leading/trailing punctuation so spans start and end on words
+            while toks and not toks[0].text[0].isalnum() and len(toks) > 1:
+                toks = toks[1:]
+            while toks and not toks[-1].text[0].isalnum() and len(toks) > 1:
+                toks = toks[:-1]
+            words = sum(1 for t in toks if t.text[0].isalnum())
+            if words >= min_tokens:
+                score = float(sum(probs[j:k]) / (k - j))
+                out.append(DetectedSpan(toks[0].start, toks[-1].end, score))
+            j = k
+    return out
+
+
+class TechniqueClassifier:
+    """Multinomial logistic regression over sparse span features (numpy only)."""
+
+    def __init__(self, vocab: dict[str, int], coef: np.ndarray, intercept: np.ndarray, labels: list[str]):
+        self.vocab = vocab
+        self.coef = coef.astype(np.float32)  # (n_features, n_labels)
+        self.intercept = intercept.astype(np.float32)
+        self.labels = labels
+
+    @classmethod
+    def load(cls, path: Path) -> TechniqueClassifier:
+        """Read the classifier from an ``.npz`` written by the training script."""
+        with np.load(path, allow_pickle=False) as data:
+            # feature names are stored as one UTF-8 byte string, newline separated, to stay small
+            names = data["features"].tobytes().decode("utf-8").split("\n")
+            labels = data["labels"].tobytes().decode("utf-8").split("\n")
+            vocab = {name: i for i, name in enumerate(names)}
+            return cls(vocab, data["coef"], data["intercept"], labels)
+
+    def probabilities(self, doc: DocFeatures, spans: list[tuple[int, int]]) -> np.ndarray:
+        """Class probabilities, one row per span, columns in ``self.labels`` order."""
+        out = np.zeros((len(spans), len(self.labels)), dtype=np.float64)
+        for row, (start, end) in enumerate(spans):
+            feats = span_features(doc, start, end)
+            idx = [self.vocab[k] for k in feats if k in self.vocab]
+            vals = np.array([feats[k] for k in feats if k in self.vocab], dtype=np.float32)
+            logits = self.intercept + (vals @ self.coef[idx] if idx else 0.0)
+            logits = logits - logits.max()
+            exp = np.exp(logits.astype(np.float64))
+            out[row] = exp / exp.sum()
+        return out
+
+
+@dataclass(slots=True)
+class PropagandaModel:
+    """The shipped model: CRF tagger, technique classifier and their settings."""
+
+    tagger: pycrfsuite.Tagger
+    classifier: TechniqueClassifier
+    meta: dict
+
+    @classmethod
+    def load(cls, directory: Path) -> PropagandaModel:
+        """Load the model files from ``directory``."""
+        meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(directory / CRF_FILE))
+        classifier = TechniqueClassifier.load(directory / TC_FILE)
+        log.info("loaded propaganda model %s from %s", meta.get("version"), directory)
+        return cls(tagger, classifier, meta)
+
+    def detect(self, doc: DocFeatures) -> list[DetectedSpan]:
+        """Propaganda spans of the document (technique-agnostic)."""
+        return crf_spans(self.tagger, doc, float(self.meta["si_threshold"]), int(self.meta["si_min_words"]))
