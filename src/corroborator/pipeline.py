@@ -116,7 +116,7 @@ def _process(session, docs: list[RawDocument], opts: RunOptions, summary: RunSum
     articles = [c.article for c in cleaned]
     analyses = analyse(articles) if opts.analyse else [Analysis() for _ in articles]
     for result, analysis in zip(cleaned, analyses):
-        for warning in result.warnings:
+        for warning in (*result.warnings, *analysis.warnings):
             _reject(session, summary, Reject(result.article.doc.provenance, f"{warning} (document kept)"), progress)
         repo.save_article(session, article=result.article, analysis=analysis, run_id=summary.run_id)
         summary.added += 1

@@ -420,3 +420,4 @@ class Analysis:
     claims: tuple[Claim, ...] = ()
     techniques: tuple[TechniqueSpan, ...] = ()
     signals: ArticleSignals | None = None
+    warnings: tuple[str, ...] = ()  # a stage that failed on this article, and why

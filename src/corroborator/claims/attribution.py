@@ -1,0 +1,412 @@
+"""Attribution on the dependency parse: who said what, with which cue.
+
+Each construction has a rule id (kept on the claim):
+
+- ``verb.ccomp``       "X said (that) ..."            cue verb with a clausal complement, subject source
+- ``verb.xcomp``       "X claimed to have ..."        cue verb with an open complement
+- ``verb.dobj``        "X denied the reports"          cue verb whose object is the content
+- ``verb.parenthetical`` "..., X said, ..." / "..., X reports." the cue's clause hangs off the content
+- ``verb.passive``     "it was reported by X that ..." passive cue with an agent
+- ``verb.tell``        "X told Y (that) ..."          Y relays when it is an outlet
+- ``verb.colon``       "X said: ..."                   content after a colon (or the next quote)
+- ``prep.according_to`` "according to X, ..."
+- ``prep.citing``      "..., citing X"
+- ``noun.clause``      "X's claim that ..."
+- ``quote.continuation`` a quoted sentence continuing the previous quoted claim
+- ``+in_statement``    suffix when the cue is modified by "in a statement"/"in a post"
+- ``+nested``          suffix when an inner attribution took its relays from an outer one
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from corroborator.records import Stance
+from corroborator.resources import rules_with_ids
+
+log = logging.getLogger(__name__)
+
+CUES = "claims/rules/cues.yaml"
+
+_SUBJ = frozenset({"nsubj", "nsubjpass", "csubj"})
+_CONTENT_DEPS = frozenset({"ccomp", "xcomp"})
+# right-hand dependents that still belong to a source noun phrase
+_SOURCE_RIGHT = frozenset({"prep", "appos", "compound", "nummod", "pobj", "case", "cc", "conj", "amod", "punct"})
+_REL_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+_QUOTES_OPEN = frozenset({'"', "“", "‘", "``"})
+_QUOTES_CLOSE = frozenset({'"', "”", "’", "''"})
+_STATEMENT_NOUNS = frozenset({"statement", "post", "tweet", "interview", "communique", "communiqué",
+                              "message", "release", "briefing", "conference", "report", "video"})
+_TIME_ENTS = frozenset({"DATE", "TIME"})
+
+
+@dataclass
+class Attribution:
+    """One attribution found in a doc (token indices are doc-level, ``end`` exclusive)."""
+
+    cue_i: int
+    cue_text: str
+    content: tuple[int, int]  # token range
+    sources: list[tuple[int, int]] = field(default_factory=list)  # token ranges, first speaker first
+    relays_extra: list[tuple[int, int]] = field(default_factory=list)  # relays after the sources
+    rule_id: str = ""
+    stance: Stance = Stance.ASSERTS
+    cue_rule: str = ""
+    kind: str = "speech"
+    char_end: int | None = None  # content end override (quotes running past the sentence)
+
+    def char_range(self, doc: Doc) -> tuple[int, int]:
+        """The content's clean character range."""
+        start = doc[self.content[0]].idx
+        last = doc[self.content[1] - 1]
+        end = self.char_end if self.char_end is not None else last.idx + len(last.text)
+        return start, end
+
+
+@functools.cache
+def cue_lexicon() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], tuple[dict[str, Any], ...]]:
+    """(verbs by lemma, nouns by lemma, prepositional cues) from ``cues.yaml``."""
+    verbs = {v["lemma"]: v for v in rules_with_ids(CUES, "verbs")}
+    nouns = {n["lemma"]: n for n in rules_with_ids(CUES, "nouns")}
+    preps = tuple(rules_with_ids(CUES, "prepositions"))
+    return verbs, nouns, preps
+
+
+# --------------------------------------------------------------------- spans
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Shrink a token range past edge punctuation, conjunctions and "that" complementisers."""
+    while start < end and (doc[start].is_punct and doc[start].text not in _QUOTES_OPEN
+                           or doc[start].dep_ == "cc" or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in _QUOTES_CLOSE
+                           or doc[end - 1].dep_ == "cc" or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def _balance_quotes(doc: Doc, start: int, end: int, sent: SpacySpan) -> tuple[int, int]:
+    """Extend a content range by one token to include a quote mark that closes/opens it."""
+    inner = [t.text for t in doc[start:end]]
+    opens = sum(1 for t in inner if t in ("“",)) + sum(1 for t in inner if t == '"') % 2
+    closes = sum(1 for t in inner if t in ("”",))
+    if start > sent.start and doc[start - 1].text in _QUOTES_OPEN and opens <= closes:
+        start -= 1
+    if end < sent.end and doc[end].text in _QUOTES_CLOSE and closes < opens + (1 if doc[start].text in _QUOTES_OPEN else 0):
+        end += 1
+    return start, end
+
+
+def source_range(head: Token) -> tuple[int, int]:
+    """The token range of the noun phrase headed by ``head``, without relative clauses."""
+    doc = head.doc
+    start = head.left_edge.i
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in _SOURCE_RIGHT and not (child.dep_ == "prep" and any(
+                t.ent_type_ in _TIME_ENTS for t in child.subtree)):
+            if child.dep_ == "punct" and child.text != ",":
+                break
+            end = child.right_edge.i + 1
+        else:
+            break
+    start, end = _trim(doc, start, end)
+    if end <= start:
+        return head.i, head.i + 1
+    return start, end
+
+
+def _subtree_range(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i + 1
+
+
+def _minus(outer: tuple[int, int], inner: tuple[int, int]) -> tuple[int, int]:
+    """``outer`` without ``inner`` when ``inner`` sits at one edge; else the larger side."""
+    (a, b), (c, d) = outer, inner
+    if d <= a or c >= b:
+        return outer
+    left, right = (a, c), (d, b)
+    return left if (left[1] - left[0]) >= (right[1] - right[0]) else right
+
+
+# --------------------------------------------------------------------- sources
+
+
+def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, str]:
+    """The speaker of ``verb``: its subject, an agent, or the subject of the clause it hangs on."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    if agent is not None:
+        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if pobj is not None:
+            return pobj, "passive"
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            if child.lower_ in _REL_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head, "relcl"
+            return child, "subj"
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None, "passive"
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head, "relcl"
+    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") and verb.tag_ == "VBG":
+        # "a statement saying ...": the statement's issuer is the subject of its verb
+        if depth < 3 and verb.head.head is not verb.head:
+            return _subject(verb.head.head, depth + 1)
+        return None, "none"
+    compound = next((c for c in verb.children if c.dep_ == "compound" and c.i < verb.i), None)
+    if compound is not None and compound.pos_ == "PROPN":
+        return compound, "subj"
+    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        return _subject(verb.head, depth + 1)
+    return None, "none"
+
+
+# --------------------------------------------------------------------- constructions
+
+
+def _in_statement(verb: Token) -> bool:
+    """The cue is modified by "in a statement"/"in a post"/"on Twitter"."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "on", "via", "during"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.lemma_.lower() in _STATEMENT_NOUNS:
+                    return True
+    return False
+
+
+def _verb_attribution(verb: Token, entry: dict[str, Any], sent: SpacySpan) -> Attribution | None:
+    """The attribution a cue verb heads, if it has content and is not negated-away."""
+    doc = verb.doc
+    content: tuple[int, int] | None = None
+    rule = ""
+    comps = [c for c in verb.children if c.dep_ in _CONTENT_DEPS]
+    # "told him to leave" style xcomps are content; a "that"-dobj parse quirk points to ccomp below
+    if comps:
+        comp = comps[0]
+        content = _subtree_range(comp)
+        if len(comps) > 1:
+            content = (min(content[0], *(c.left_edge.i for c in comps)),
+                       max(content[1], *(c.right_edge.i + 1 for c in comps)))
+        rule = "verb.ccomp" if comp.dep_ == "ccomp" else "verb.xcomp"
+        if comp.i < verb.i and verb.dep_ == "ROOT":
+            rule = "verb.parenthetical"
+    elif _is_parenthetical(verb, sent):
+        head = verb.head
+        outer = _subtree_range(head) if head.dep_ != "ROOT" else (sent.start, sent.end)
+        content = _minus(outer, _subtree_range(verb))
+        rule = "verb.parenthetical"
+    elif verb.dep_ == "advcl" and any(c.lower_ == "as" and c.dep_ == "mark" for c in verb.children):
+        content = _minus((sent.start, sent.end), _subtree_range(verb))
+        rule = "verb.parenthetical"
+    else:
+        dobj = next((c for c in verb.children if c.dep_ in ("dobj", "attr")), None)
+        if dobj is not None and entry.get("dobj_content") and dobj.pos_ != "PRON":
+            content = _subtree_range(dobj)
+            rule = "verb.dobj"
+        elif verb.i + 1 < sent.end and doc[verb.i + 1].text == ":":
+            content = (verb.i + 2, sent.end)
+            rule = "verb.colon"
+            if content[0] >= content[1] and sent.end < len(doc):
+                nxt = doc[sent.end].sent
+                content = (nxt.start, nxt.end)
+    if content is None:
+        return None
+    start, end = _trim(doc, *content)
+    if end <= start:
+        return None
+    start, end = _balance_quotes(doc, start, end, sent)
+    src, how = _subject(verb)
+    att = Attribution(
+        cue_i=verb.i, cue_text=verb.text, content=(start, end), rule_id=rule,
+        stance=Stance(entry.get("stance", "asserts")), cue_rule=entry["id"], kind=entry.get("kind", "speech"),
+    )
+    if src is not None and src.dep_ != "expl" and not (src.lower_ == "it" and how == "subj" and _expletive_it(src)):
+        att.sources.append(source_range(src))
+    if how == "passive" and src is not None:
+        att.rule_id = "verb.passive"
+        recipient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if recipient is not None and recipient.lower_ != "it" and entry.get("relay_object"):
+            att.relays_extra.append(source_range(recipient))
+    if entry.get("relay_object"):
+        obj = next((c for c in verb.children if c.dep_ in ("dative", "dobj") and c.i < start), None)
+        if obj is not None and obj.pos_ in ("PROPN", "NOUN"):
+            att.relays_extra.append(source_range(obj))
+            att.rule_id = "verb.tell"
+    if _in_statement(verb):
+        att.rule_id += "+in_statement"
+    return att
+
+
+def _is_parenthetical(verb: Token, sent: SpacySpan) -> bool:
+    """The cue's clause is inserted into, or appended to, the content clause ("..., X said")."""
+    if verb.dep_ == "parataxis":
+        return True
+    if verb.dep_ not in ("advcl", "ccomp", "conj") or verb.head.i > verb.i:
+        return False
+    if not any(c.dep_ in ("nsubj", "compound") for c in verb.children):
+        return False
+    left = verb.left_edge.i
+    return left > sent.start and verb.doc[left - 1].text == ","
+
+
+def _expletive_it(tok: Token) -> bool:
+    """"It" that stands for the clause ("it was reported that")."""
+    return tok.dep_ in ("nsubjpass", "expl")
+
+
+def _prep_attribution(tok: Token, entry: dict[str, Any], sent: SpacySpan) -> Attribution | None:
+    """"according to X" / "citing X": the object is the source, the rest of the clause the content."""
+    words = entry["words"]
+    doc = tok.doc
+    if tok.lower_ != words[0]:
+        return None
+    anchor = tok
+    if len(words) > 1:
+        anchor = next((c for c in tok.children if c.lower_ == words[1]), None)
+        if anchor is None and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == words[1]:
+            anchor = doc[tok.i + 1]
+        if anchor is None:
+            return None
+    obj = next((c for c in anchor.children if c.dep_ in ("pobj", "dobj")), None)
+    if obj is None:
+        return None
+    if entry.get("requires_entity") and not obj.ent_type_:
+        return None
+    phrase = (tok.i, max(obj.right_edge.i + 1, anchor.i + 1))
+    head = tok.head if tok.head is not tok else tok
+    outer = _subtree_range(head) if head.dep_ != "ROOT" and head.i != tok.i else (sent.start, sent.end)
+    content = _minus(outer, (min(phrase[0], tok.left_edge.i), max(phrase[1], tok.right_edge.i + 1)))
+    start, end = _trim(doc, *content)
+    if end <= start:
+        return None
+    rule = "prep." + "_".join(words)
+    att = Attribution(cue_i=tok.i, cue_text=doc[tok.i: anchor.i + 1].text, content=(start, end), rule_id=rule,
+                      stance=Stance(entry.get("stance", "asserts")), cue_rule=entry["id"])
+    att.sources.append(source_range(obj))
+    return att
+
+
+def _noun_attribution(noun: Token, entry: dict[str, Any], sent: SpacySpan) -> Attribution | None:
+    """"X's claim that ...": a cue noun with a clause; the owner is the source."""
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp")
+                   and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)), None)
+    if clause is None:
+        return None
+    src: Token | None = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if src is None:
+        prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")), None)
+        if prep is not None:
+            src = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if src is None and noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB":
+        src, _ = _subject(noun.head)
+    start, end = _trim(noun.doc, *_subtree_range(clause))
+    if end <= start:
+        return None
+    att = Attribution(cue_i=noun.i, cue_text=noun.text, content=(start, end), rule_id="noun.clause",
+                      stance=Stance(entry.get("stance", "asserts")), cue_rule=entry["id"])
+    if src is not None and src.pos_ != "DET":
+        att.sources.append(source_range(src))
+    return att
+
+
+# --------------------------------------------------------------------- per sentence
+
+
+def _negated_away(verb: Token) -> bool:
+    """"did not say", "declined to say", questions about saying: not an attribution of content."""
+    if any(c.dep_ == "neg" for c in verb.children) and verb.lemma_ in ("say", "comment", "tell"):
+        return True
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.lemma_ in ("decline", "refuse") and verb.lemma_ == "say"
+
+
+def sentence_attributions(sent: SpacySpan) -> list[Attribution]:
+    """Every attribution whose cue is in ``sent``, nested ones merged into chains."""
+    verbs, nouns, preps = cue_lexicon()
+    found: list[Attribution] = []
+    prefix_for: dict[int, list[tuple[int, int]]] = {}
+    for tok in sent:
+        att: Attribution | None = None
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") and lemma in verbs and not _negated_away(tok):
+            att = _verb_attribution(tok, verbs[lemma], sent)
+        elif tok.pos_ in ("NOUN",) and lemma in nouns:
+            att = _noun_attribution(tok, nouns[lemma], sent)
+        else:
+            for entry in preps:
+                if tok.lower_ == entry["words"][0]:
+                    att = _prep_attribution(tok, entry, sent)
+                    if att is not None:
+                        head = tok.head
+                        # "according to X, CBS reports": X is the first speaker of the cue verb
+                        if head.lemma_.lower() in verbs and head.i != tok.i and head.pos_ in ("VERB", "AUX"):
+                            prefix_for.setdefault(head.i, []).extend(att.sources)
+                            att = None
+                    break
+        if att is not None:
+            found.append(att)
+    for att in found:
+        if att.cue_i in prefix_for:
+            att.sources = prefix_for[att.cue_i] + att.sources
+            att.rule_id += "+nested"
+    return _merge_nested(found)
+
+
+def _merge_nested(found: list[Attribution]) -> list[Attribution]:
+    """Give inner attributions their outer speakers as relays; drop outers they exhaust."""
+    dropped: set[int] = set()
+    for outer in found:
+        for inner in found:
+            if inner is outer or id(inner) in dropped:
+                continue
+            a, b = outer.content
+            if not a <= inner.cue_i < b:
+                continue
+            inner.sources = inner.sources + outer.sources
+            inner.relays_extra = inner.relays_extra + outer.relays_extra
+            if "+nested" not in inner.rule_id:
+                inner.rule_id += "+nested"
+            span_lo = min([inner.content[0], inner.cue_i] + [s[0] for s in inner.sources if a <= s[0] < b])
+            span_hi = max([inner.content[1], inner.cue_i + 1])
+            covered = max(0, min(b, span_hi) - max(a, span_lo))
+            # the outer content is mostly the inner attribution: one claim, not two
+            if covered >= 0.5 * (b - a):
+                dropped.add(id(outer))
+    return [att for att in found if id(att) not in dropped]
+
+
+def doc_attributions(doc: Doc) -> list[Attribution]:
+    """All attributions in ``doc``, sentence by sentence, with quote continuations."""
+    result: list[Attribution] = []
+    previous: Attribution | None = None
+    for sent in doc.sents:
+        atts = sentence_attributions(sent)
+        if not atts and previous is not None and _continues_quote(sent, previous):
+            cont = Attribution(cue_i=previous.cue_i, cue_text=previous.cue_text,
+                               content=_trim(doc, sent.start, sent.end),
+                               sources=list(previous.sources), relays_extra=list(previous.relays_extra),
+                               rule_id="quote.continuation", stance=previous.stance,
+                               cue_rule=previous.cue_rule, kind=previous.kind)
+            if cont.content[1] > cont.content[0]:
+                atts = [cont]
+        result.extend(atts)
+        previous = atts[-1] if atts else None
+    return result
+
+
+def _continues_quote(sent: SpacySpan, previous: Attribution) -> bool:
+    """A sentence inside a quotation that the previous sentence's attribution opened."""
+    doc = sent.doc
+    if "\n" in doc[previous.content[1] - 1: sent.start].text:
+        return False  # a new paragraph
+    text = sent.text.strip()
+    prev_text = doc[previous.content[0]: previous.content[1]].text
+    starts_quote = text[:1] in ('"', "“")
+    prev_open = prev_text.count("“") > prev_text.count("”") or prev_text.count('"') % 2 == 1
+    return starts_quote or prev_open
