@@ -62,6 +62,9 @@ def analyse_articles(articles: Sequence[Article]) -> list[Analysis]:
         text = text_for_analysis(art)
         techniques, signals = _guard(warnings, "propaganda", art, lambda: _propaganda(text, doc_id, claims),
                                      ((), None))
+        for c in art.comments:  # reader comments argue too; their spans count, not in the article's signals
+            techniques += _guard(warnings, "propaganda", art,
+                                 lambda c=c: _propaganda(c.text, doc_id, ())[0], ())
         out.append(Analysis(tuple(incidents), tuple(claims), techniques, signals, tuple(warnings)))
     return out
 

@@ -73,16 +73,16 @@ def _paragraph_of(pos: int, paragraphs: list[tuple[int, int]]) -> int:
     return len(paragraphs) - 1
 
 
-def _source_from_range(doc: Doc, rng: tuple[int, int], text_map: TextMap, para_start: int,
+def _source_from_range(doc: Doc, rng: tuple[int, int], text_map: TextMap, para: tuple[int, int],
                        rule_id: str) -> tuple[Source, bool, bool]:
     """A Source for token range ``rng`` plus (is_person, is_plural) for pronoun resolution."""
     span = doc[rng[0]: rng[1]]
     person = any(t.ent_type_ == "PERSON" for t in span)
     root = span.root
     plural = root.tag_ in ("NNS", "NNPS") or root.lower_ in _GROUP_PRONOUNS
-    context = doc.text[para_start: span.start_char]
     source = make_source(span.text, span=text_map.raw_span(span.start_char, span.end_char),
-                         context=context, is_person=person, rule_id=rule_id)
+                         context=doc.text[para[0]: span.start_char], context_after=doc.text[span.end_char: para[1]],
+                         is_person=person, rule_id=rule_id)
     if not person and _PERSON_NOUNS.search(span.root.text) and not plural:
         person = True
     return source, person, plural
@@ -221,7 +221,7 @@ def _attributed_claim(att: Attribution, doc: Doc, text_map: TextMap, paragraphs:
     for rng in [*att.sources, *att.relays_extra]:
         position = doc[rng[0]].idx
         paragraph = _paragraph_of(position, paragraphs)
-        source, person, plural = _source_from_range(doc, rng, text_map, paragraphs[paragraph][0], att.rule_id)
+        source, person, plural = _source_from_range(doc, rng, text_map, paragraphs[paragraph], att.rule_id)
         if is_pronoun(source.mention):
             source = _resolve_pronoun(source, position, paragraph, seen, doc, paragraphs)
         else:

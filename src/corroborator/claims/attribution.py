@@ -98,8 +98,11 @@ def _balance_quotes(doc: Doc, start: int, end: int, sent: SpacySpan) -> tuple[in
     closes = sum(1 for t in inner if t in ("”",))
     if start > sent.start and doc[start - 1].text in _QUOTES_OPEN and opens <= closes:
         start -= 1
-    if end < sent.end and doc[end].text in _QUOTES_CLOSE and closes < opens + (1 if doc[start].text in _QUOTES_OPEN else 0):
+    want_close = closes < opens + (1 if doc[start].text in _QUOTES_OPEN else 0)
+    if want_close and end < sent.end and doc[end].text in _QUOTES_CLOSE:
         end += 1
+    elif want_close and end + 1 < sent.end and doc[end].text == "," and doc[end + 1].text in _QUOTES_CLOSE:
+        end += 2
     return start, end
 
 
@@ -345,7 +348,8 @@ def sentence_attributions(sent: SpacySpan) -> list[Attribution]:
                     if att is not None:
                         head = tok.head
                         # "according to X, CBS reports": X is the first speaker of the cue verb
-                        if head.lemma_.lower() in verbs and head.i != tok.i and head.pos_ in ("VERB", "AUX"):
+                        if (head.lemma_.lower() in verbs and head.i != tok.i and head.pos_ in ("VERB", "AUX")
+                                and verbs[head.lemma_.lower()].get("kind") == "speech"):
                             prefix_for.setdefault(head.i, []).extend(att.sources)
                             att = None
                     break
@@ -367,6 +371,11 @@ def _merge_nested(found: list[Attribution]) -> list[Attribution]:
                 continue
             a, b = outer.content
             if not a <= inner.cue_i < b:
+                continue
+            if inner.kind == "belief":
+                # "said the country was planning to ...": the inner mental state is part of
+                # what the outer speaker said, not a claim of its own
+                dropped.add(id(inner))
                 continue
             inner.sources = inner.sources + outer.sources
             inner.relays_extra = inner.relays_extra + outer.relays_extra

@@ -159,6 +159,7 @@ def make_source(
     *,
     span: Span | None = None,
     context: str = "",
+    context_after: str = "",
     is_person: bool = False,
     rule_id: str | None = None,
 ) -> Source:
@@ -169,6 +170,7 @@ def make_source(
         span: its raw span.
         context: the paragraph text before the mention; a ministry named without a country
             takes the country mentioned last here.
+        context_after: the rest of the paragraph, used when ``context`` names no country.
         is_person: the parser tagged the mention's head as a PERSON entity.
         rule_id: the attribution rule that found it (kept on the Source).
 
@@ -187,10 +189,14 @@ def make_source(
     for _inst_id, inst_name, stype, pattern in lex.institutions:
         if pattern.match(rest):
             if country is None and inst_name != "Government":
-                country = last_country(context)
+                country = last_country(context) or find_country(context_after)
             if country is not None:
                 return Source(mention, f"{country.adj} {inst_name}", stype, country.iso2, span, rule_id)
             break
+    whole = next((c for c in lex.countries if c.pattern.fullmatch(low)), None)
+    if whole is not None:
+        # a country named as a speaker stands for its government ("Turkey said")
+        return Source(mention, whole.name, SourceType.GOVERNMENT, whole.iso2, span, rule_id)
     stype, _type_rule = classify(cleaned, anonymous=anonymous, is_person=is_person)
     if country is None:
         country = find_country(cleaned)

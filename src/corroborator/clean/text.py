@@ -28,6 +28,8 @@ COMMENT_RULES = "clean/rules/comments.yaml"
 
 # Lines at the top of a page searched for the title (counting non-blank, non-boilerplate lines).
 TITLE_SEARCH_LINES = 6
+# Lines above a dateline with at most this many words are the site's masthead, not a title.
+MASTHEAD_MAX_WORDS = 6
 # A title is at most this long; longer first lines are body text (PTC-style titles run to ~150).
 TITLE_MAX_CHARS = 250
 # An author line in a bullet thread: short, not a sentence.
@@ -227,8 +229,11 @@ def _find_comments(lines: list[Line], label: list[str | None],
                 break
     if len(sigs["after"]) >= 2:
         return _comments_signed_after(lines, label, boiler, sigs["after"])
-    if sigs["before"]:
-        return _comments_signed_before(lines, label, boiler, sigs["before"])
+    before = sigs["before"]
+    header_first = before and any(boiler.get(n, ("",))[0] == "comment_header" for n in range(before[0][0]))
+    # One "NAME says:" line alone may be an article introducing a quote: it takes two, or a comment header.
+    if len(before) >= 2 or header_first:
+        return _comments_signed_before(lines, label, boiler, before)
     return _comments_bullet_thread(lines, label, boiler)
 
 
@@ -376,7 +381,10 @@ def _find_title(lines: list[Line], label: list[str | None], stop: int) -> tuple[
     for i, ln in enumerate(head[:3]):
         if DATE_LINE.match(ln.text):
             dateline = ln
-            head = head[i + 1:]
+            if all(len(b.stripped.split()) <= MASTHEAD_MAX_WORDS for b in head[:i]):
+                head = head[i + 1:]  # what stands above the date is the site's name
+            else:
+                head = [h for h in head if h is not ln]  # a headline above the date is the title
             break
     title = None
     for ln in head:
