@@ -12,18 +12,24 @@ carry no timestamp or file name. Run it from anywhere::
 
     .venv/bin/python scripts/make_example_corpus.py [--check]
 
-``--check`` rebuilds in memory and exits non-zero if the files on disk differ (useful in CI).
+``--check`` rebuilds in memory and exits non-zero if the files on disk differ, or if ``examples/expected.json``
+does not match the corpus (every claim anchor must occur in its document's visible text, every report must name a
+listed document, and HTML comment counts must agree). Useful in CI.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import gzip
 import io
+import json
 import logging
+import re
 import sys
 import uuid
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -32,6 +38,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SOURCES = EXAMPLES / "sources"
 CORPUS = EXAMPLES / "corpus"
 
+EXPECTED = EXAMPLES / "expected.json"
 WARC_NAME = "gulfhorizon_alsumud_capture.warc.gz"
 TXT_GZ_SOURCE = "rafidain_tarmiyah_followup.txt"
 
@@ -176,6 +183,108 @@ def outputs() -> dict[Path, bytes]:
     }
 
 
+class _VisibleText(HTMLParser):
+    """Collects the text of an HTML page outside script/style, for anchor checks only."""
+
+    _SKIP = frozenset({"script", "style"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.comments = 0
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skipping += 1
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "li" and "comment" in classes:
+            self.comments += 1
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._skipping:
+            self._skipping -= 1
+        self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def _squash(text: str) -> str:
+    """Collapse whitespace so anchors match across line breaks."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _document_text(file: str, locator: str | None, encoding: str) -> tuple[str, int | None]:
+    """Visible text of one corpus document and, for HTML, its number of comments."""
+    path = CORPUS / file
+    if file.endswith(".warc.gz"):
+        from warcio.archiveiterator import ArchiveIterator
+
+        with path.open("rb") as fh:
+            for rec in ArchiveIterator(fh):
+                if locator == f"record {rec.rec_headers.get_header('WARC-Record-ID')}":
+                    raw = rec.content_stream().read().decode("utf-8")
+                    break
+            else:
+                raise KeyError(f"{file}: no {locator}")
+    elif file.endswith(".jsonl"):
+        line = int(str(locator).split()[1])
+        raw = json.loads(path.read_text(encoding="utf-8").splitlines()[line - 1])["text"]
+    elif file.endswith(".csv"):
+        row = int(str(locator).split()[1])
+        with path.open(encoding="utf-8", newline="") as fh:
+            raw = list(csv.DictReader(fh))[row - 1]["article_content"]
+    elif file.endswith(".gz"):
+        raw = gzip.decompress(path.read_bytes()).decode(encoding)
+    else:
+        raw = path.read_bytes().decode(encoding)
+    if file.endswith((".html", ".htm", ".warc.gz")):
+        parser = _VisibleText()
+        parser.feed(raw)
+        return _squash("".join(parser.parts)), parser.comments
+    return _squash(raw), None
+
+
+def check_expected(expected_path: Path = EXPECTED) -> list[str]:
+    """Problems between ``expected.json`` and the corpus on disk (empty when consistent).
+
+    Args:
+        expected_path: The expected-facts file.
+
+    Returns:
+        One message per problem.
+    """
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    problems: list[str] = []
+    docs = {(d["file"], d["locator"]): d for d in expected["documents"]}
+    texts: dict[tuple[str, str | None], str] = {}
+    for key, doc in docs.items():
+        text, comments = _document_text(doc["file"], doc["locator"], doc["encoding"])
+        texts[key] = text
+        if comments is not None and comments != doc["comment_count"]:
+            problems.append(f"{key}: {comments} HTML comments, expected.json says {doc['comment_count']}")
+        if "FICTIONAL EXAMPLE" not in text and "FICTIONAL EXAMPLE" not in (CORPUS / doc["file"]).name:
+            problems.append(f"{key}: no FICTIONAL EXAMPLE marker in the visible text")
+    reported = set()
+    for incident in expected["incidents"]:
+        for report in incident["reports"]:
+            key = (report["file"], report["locator"])
+            reported.add(key)
+            if key not in texts:
+                problems.append(f"{incident['key']}: report {key} is not in documents")
+                continue
+            for claim in report["claims"]:
+                if _squash(claim["anchor"]) not in texts[key]:
+                    problems.append(f"{incident['key']} {key}: anchor not found: {claim['anchor']!r}")
+    problems.extend(f"document {key} belongs to no incident report" for key in docs.keys() - reported)
+    listed = {d["file"] for d in expected["documents"]}
+    problems.extend(f"corpus file {p.name} missing from documents" for p in CORPUS.iterdir() if p.name not in listed)
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write (or with ``--check`` verify) the generated example files; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -193,8 +302,12 @@ def main(argv: list[str] | None = None) -> int:
         logger.info("wrote %s (%d bytes)", path.relative_to(EXAMPLES.parent), len(data))
     if stale:
         logger.error("out of date: %s; run scripts/make_example_corpus.py", ", ".join(map(str, stale)))
-        return 1
-    return 0
+    problems = check_expected() if args.check else []
+    for problem in problems:
+        logger.error("expected.json: %s", problem)
+    if args.check and not stale and not problems:
+        logger.info("generated files and expected.json are consistent with the corpus")
+    return 1 if stale or problems else 0
 
 
 if __name__ == "__main__":

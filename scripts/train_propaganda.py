@@ -104,11 +104,11 @@ def train_crf(docs: dict[str, DocFeatures], gold: dict[str, list[tuple[int, int]
     trainer.train(str(path))
 
 
-def detect(path: Path, docs: dict[str, DocFeatures], ids: list[str], threshold: float, min_words: int):
+def detect(path: Path, docs: dict[str, DocFeatures], ids: list[str], threshold: float, min_words: int, extend: float):
     """CRF spans per article."""
     tagger = pycrfsuite.Tagger()
     tagger.open(str(path))
-    return {a: [(d.start, d.end) for d in crf_spans(tagger, docs[a], threshold, min_words)] for a in ids}
+    return {a: [(d.start, d.end) for d in crf_spans(tagger, docs[a], threshold, min_words, extend)] for a in ids}
 
 
 def tc_rows(docs, articles, ids):

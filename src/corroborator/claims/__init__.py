@@ -171,7 +171,10 @@ def extract_claims(doc: Doc, text_map: TextMap, *, doc_id: str, in_comment: bool
     covered_sents: set[int] = set()
     for att in attributions:
         covered_sents.add(doc[att.cue_i].sent.start)
-        covered_sents.add(doc[att.content[0]].sent.start)
+        lo, hi = att.char_range(doc)
+        for sent in doc.sents:
+            if sent.start_char < hi and lo < sent.end_char:
+                covered_sents.add(sent.start)
     items: list[tuple[int, Attribution | SpacySpan]] = [(a.char_range(doc)[0], a) for a in attributions]
     for sent in doc.sents:
         if sent.start not in covered_sents and _is_assertion(sent):

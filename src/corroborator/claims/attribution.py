@@ -43,6 +43,16 @@ _QUOTES_CLOSE = frozenset({'"', "”", "’", "''"})
 _STATEMENT_NOUNS = frozenset({"statement", "post", "tweet", "interview", "communique", "communiqué",
                               "message", "release", "briefing", "conference", "report", "video"})
 _TIME_ENTS = frozenset({"DATE", "TIME"})
+# Longest "Name:" prefix read as a source in "Name: statement" lines (hand-set).
+MAX_HEADLINE_SOURCE_TOKENS = 6
+# Most tokens between a cue and the colon introducing its content ("said in a statement:").
+MAX_COLON_GAP = 8
+# Tokens allowed between an outer content's start and a nested report's first token
+# ("that, according to"), and between their ends. Hand-set.
+MAX_NEST_OFFSET = 3
+# Smallest content piece on each side of an inserted cue clause that keeps both pieces
+# ("If true, CBS notes, this ..."); shorter pieces are dropped. Hand-set.
+MIN_PIECE_TOKENS = 3
 
 
 @dataclass
@@ -58,11 +68,12 @@ class Attribution:
     stance: Stance = Stance.ASSERTS
     cue_rule: str = ""
     kind: str = "speech"
-    char_end: int | None = None  # content end override (quotes running past the sentence)
+    char_start: int | None = None  # content start override (a quotation opened earlier)
+    char_end: int | None = None  # content end override (a quotation running past the sentence)
 
     def char_range(self, doc: Doc) -> tuple[int, int]:
         """The content's clean character range."""
-        start = doc[self.content[0]].idx
+        start = self.char_start if self.char_start is not None else doc[self.content[0]].idx
         last = doc[self.content[1] - 1]
         end = self.char_end if self.char_end is not None else last.idx + len(last.text)
         return start, end
@@ -130,12 +141,23 @@ def _subtree_range(tok: Token) -> tuple[int, int]:
 
 
 def _minus(outer: tuple[int, int], inner: tuple[int, int]) -> tuple[int, int]:
-    """``outer`` without ``inner`` when ``inner`` sits at one edge; else the larger side."""
+    """``outer`` without ``inner`` when ``inner`` sits at one edge; else all of ``outer``.
+
+    A cue inserted mid-sentence ("The road, he said, was closed") leaves a content in two
+    pieces; the claim keeps one span over both (the cue clause sits inside it).
+    """
     (a, b), (c, d) = outer, inner
     if d <= a or c >= b:
         return outer
     left, right = (a, c), (d, b)
+    if _words_in(left) and _words_in(right):
+        return outer
     return left if (left[1] - left[0]) >= (right[1] - right[0]) else right
+
+
+def _words_in(rng: tuple[int, int]) -> bool:
+    """The range holds at least MIN_PIECE_TOKENS tokens."""
+    return rng[1] - rng[0] >= MIN_PIECE_TOKENS
 
 
 # --------------------------------------------------------------------- sources
@@ -209,13 +231,21 @@ def _verb_attribution(verb: Token, entry: dict[str, Any], sent: SpacySpan) -> At
         rule = "verb.parenthetical"
     else:
         dobj = next((c for c in verb.children if c.dep_ in ("dobj", "attr")), None)
+        prep = next((c for c in verb.children if c.dep_ == "prep" and c.i > verb.i
+                     and c.lower_ in entry.get("preps", ())), None)
         if dobj is not None and entry.get("dobj_content") and dobj.pos_ != "PRON":
-            content = _subtree_range(dobj)
+            content = (dobj.left_edge.i, _right_side_end(verb, dobj))
             rule = "verb.dobj"
-        elif verb.i + 1 < sent.end and doc[verb.i + 1].text == ":":
-            content = (verb.i + 2, sent.end)
+        elif prep is not None and any(c.dep_ in ("pobj", "pcomp") for c in prep.children):
+            content = (prep.i + 1, _right_side_end(verb, prep))
+            rule = "verb.prep"
+        elif entry.get("kind") == "speech" and (quoted := _nearest_quote(verb, sent)) is not None:
+            content = quoted
+            rule = "quote.nearby"
+        elif (colon := _colon_after(verb, sent)) is not None:
+            content = (colon + 1, sent.end)
             rule = "verb.colon"
-            if content[0] >= content[1] and sent.end < len(doc):
+            if _trim(doc, *content)[1] <= _trim(doc, *content)[0] and sent.end < len(doc):
                 nxt = doc[sent.end].sent
                 content = (nxt.start, nxt.end)
     if content is None:
@@ -244,6 +274,57 @@ def _verb_attribution(verb: Token, entry: dict[str, Any], sent: SpacySpan) -> At
     if _in_statement(verb):
         att.rule_id += "+in_statement"
     return att
+
+
+def _colon_after(verb: Token, sent: SpacySpan) -> int | None:
+    """The index of a colon closing the cue's phrase ("said in a statement:"), if any."""
+    for tok in verb.doc[verb.i + 1: min(sent.end, verb.i + MAX_COLON_GAP + 1)]:
+        if tok.text == ":":
+            return tok.i
+        if tok.pos_ in ("VERB", "AUX") or tok.text in _QUOTES_OPEN:
+            return None
+    return None
+
+
+def _right_side_end(verb: Token, first: Token) -> int:
+    """End of a verb's complements from ``first`` on ("accused X of Y"), before a clause break."""
+    end = first.right_edge.i + 1
+    doc = verb.doc
+    for child in verb.rights:
+        if child.i <= first.i:
+            continue
+        if child.dep_ in ("cc", "conj", "parataxis") or (child.dep_ == "punct" and child.text != ","):
+            break
+        if child.dep_ == "punct":
+            continue
+        if child.dep_ == "advcl" and doc[child.left_edge.i - 1].text == ",":
+            break
+        end = child.right_edge.i + 1
+    return end
+
+
+def _nearest_quote(verb: Token, sent: SpacySpan) -> tuple[int, int] | None:
+    """The quotation in ``sent`` nearest to ``verb`` (at least two words, not containing it)."""
+    doc = verb.doc
+    segments: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for tok in sent:
+        is_open = tok.text in ("“", "‘") or (tok.text == '"' and open_at is None)
+        is_close = tok.text in ("”", "’") or (tok.text == '"' and open_at is not None)
+        if is_close and open_at is not None and tok.text != "’":
+            segments.append((open_at, tok.i + 1))
+            open_at = None
+        elif is_open and tok.text != "‘" and open_at is None:
+            open_at = tok.i
+    best: tuple[int, tuple[int, int]] | None = None
+    for a, b in segments:
+        words = sum(1 for t in doc[a:b] if t.is_alpha)
+        if words < 2 or a <= verb.i < b:
+            continue
+        distance = a - verb.i if a > verb.i else verb.i - b
+        if best is None or distance < best[0]:
+            best = (distance, (a, b))
+    return best[1] if best else None
 
 
 def _is_parenthetical(verb: Token, sent: SpacySpan) -> bool:
@@ -372,6 +453,11 @@ def _merge_nested(found: list[Attribution]) -> list[Attribution]:
             a, b = outer.content
             if not a <= inner.cue_i < b:
                 continue
+            inner_lo = min([inner.cue_i] + [s[0] for s in inner.sources if a <= s[0] < b])
+            # only a report that opens the outer content and runs to its end is nested
+            # ("CBS reports that, according to officials, ..."); anything else is a parse accident
+            if inner_lo > a + MAX_NEST_OFFSET or inner.content[1] < b - MAX_NEST_OFFSET:
+                continue
             if inner.kind == "belief":
                 # "said the country was planning to ...": the inner mental state is part of
                 # what the outer speaker said, not a claim of its own
@@ -390,32 +476,111 @@ def _merge_nested(found: list[Attribution]) -> list[Attribution]:
     return [att for att in found if id(att) not in dropped]
 
 
+def _headline_colon(sent: SpacySpan) -> Attribution | None:
+    """"Name: statement" (a headline or a quote introduced by a bare name)."""
+    doc = sent.doc
+    colon = next((t for t in sent if t.text == ":"), None)
+    if colon is None:
+        return None
+    head = doc[sent.start: colon.i]
+    if not 1 <= len(head) <= MAX_HEADLINE_SOURCE_TOKENS or any(t.pos_ in ("VERB", "AUX") for t in head):
+        return None
+    if not any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in head):
+        return None
+    start, end = _trim(doc, colon.i + 1, sent.end)
+    if end - start < 2:
+        return None
+    att = Attribution(cue_i=colon.i, cue_text=":", content=(start, end), rule_id="colon.headline",
+                      cue_rule="colon.headline")
+    att.sources.append(_trim(doc, head.start, head.end))
+    return att
+
+
+def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The clean (start, end) of the paragraph holding ``pos``."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def _open_quote_before(text: str, pos: int) -> int | None:
+    """Where the quotation enclosing ``pos`` opens, within ``pos``'s paragraph, or None."""
+    start, _ = _paragraph_bounds(text, pos)
+    open_at: int | None = None
+    for i in range(start, pos):
+        ch = text[i]
+        if ch == "“":
+            open_at = i
+        elif ch == "”":
+            open_at = None
+        elif ch == '"':
+            open_at = i if open_at is None else None
+    return open_at
+
+
+def _close_quote_after(text: str, pos: int) -> int | None:
+    """Where the quotation open at ``pos`` closes (exclusive end), within the paragraph."""
+    _, end = _paragraph_bounds(text, pos)
+    for i in range(pos, end):
+        if text[i] in ("”", '"'):
+            return i + 1
+    return None
+
+
+def _extend_to_quotes(att: Attribution, doc: Doc) -> None:
+    """Widen a content to the whole quotation it starts or ends inside of."""
+    text = doc.text
+    start, end = att.char_range(doc)
+    opened = _open_quote_before(text, start)
+    cue_char = doc[att.cue_i].idx
+    if opened is not None and not opened < cue_char < start:
+        att.char_start = opened
+    if _open_quote_before(text, end) is not None:
+        closed = _close_quote_after(text, end)
+        if closed is not None and not end <= cue_char < closed:
+            att.char_end = closed
+
+
 def doc_attributions(doc: Doc) -> list[Attribution]:
-    """All attributions in ``doc``, sentence by sentence, with quote continuations."""
+    """All attributions in ``doc``, sentence by sentence.
+
+    A quotation that runs over several sentences stays one content; sentences that
+    continue the previous sentence's quotation join its content (``quote.continuation``).
+    """
     result: list[Attribution] = []
     previous: Attribution | None = None
     for sent in doc.sents:
         atts = sentence_attributions(sent)
+        if not atts:
+            headline = _headline_colon(sent)
+            atts = [headline] if headline is not None else []
+        for att in atts:
+            _extend_to_quotes(att, doc)
+        if atts and previous is not None and _continues_quote(sent, previous):
+            # cues quoted inside the previous speaker's quotation ("I think ...") are part of it
+            atts = [a for a in atts if _open_quote_before(doc.text, doc[a.cue_i].idx) is None]
         if not atts and previous is not None and _continues_quote(sent, previous):
-            cont = Attribution(cue_i=previous.cue_i, cue_text=previous.cue_text,
-                               content=_trim(doc, sent.start, sent.end),
-                               sources=list(previous.sources), relays_extra=list(previous.relays_extra),
-                               rule_id="quote.continuation", stance=previous.stance,
-                               cue_rule=previous.cue_rule, kind=previous.kind)
-            if cont.content[1] > cont.content[0]:
-                atts = [cont]
+            start, end = _trim(doc, sent.start, sent.end)
+            if end > start:
+                last = doc[end - 1]
+                previous.char_end = max(previous.char_range(doc)[1], last.idx + len(last.text))
+                if "quote.continuation" not in previous.rule_id:
+                    previous.rule_id += "+quote.continuation"
+                _extend_to_quotes(previous, doc)
+                continue
         result.extend(atts)
         previous = atts[-1] if atts else None
     return result
 
 
 def _continues_quote(sent: SpacySpan, previous: Attribution) -> bool:
-    """A sentence inside a quotation that the previous sentence's attribution opened."""
+    """A sentence inside, or opening right after, the previous attribution's quotation."""
     doc = sent.doc
-    if "\n" in doc[previous.content[1] - 1: sent.start].text:
+    prev_end = previous.char_range(doc)[1]
+    if "\n" in doc.text[prev_end: sent.start_char]:
         return False  # a new paragraph
+    if sent.end_char <= prev_end:
+        return True  # already inside the widened quotation
     text = sent.text.strip()
-    prev_text = doc[previous.content[0]: previous.content[1]].text
-    starts_quote = text[:1] in ('"', "“")
-    prev_open = prev_text.count("“") > prev_text.count("”") or prev_text.count('"') % 2 == 1
-    return starts_quote or prev_open
+    prev_text = doc.text[slice(*previous.char_range(doc))]
+    return text[:1] in ('"', "“") and prev_text.rstrip()[-1:] in ('"', "”", ",", ".")

@@ -60,8 +60,9 @@ def _clean_text(raw: RawDocument, base: TextMap | None = None, warnings: tuple[s
     outlet, outlet_rule = raw.outlet, "metadata" if raw.outlet else None
     if not outlet:
         outlet, outlet_rule = outlet_from_lines([b.text for b in seg.boilerplate] + list(seg.all_lines[:40]))
-    if not outlet and seg.header_lines:
-        outlet, outlet_rule = seg.header_lines[0], "meta.masthead"
+    if not outlet:
+        outlet = next((h for h in seg.header_lines if _masthead_like(h)), None)
+        outlet_rule = "meta.masthead" if outlet else None
     published, published_rule = raw.published, "metadata" if raw.published else None
     if not published:
         published, published_rule = seg.published, seg.published_rule
@@ -148,3 +149,14 @@ def text_for_analysis(article: Article) -> TextMap:
     builder.add_mapped(article.body, 0, len(article.body.text))
     return builder.build()
 
+
+
+# A masthead naming the outlet is short and is not a sentence, a date or a navigation row.
+MASTHEAD_MAX_WORDS = 6
+
+
+def _masthead_like(line: str) -> bool:
+    from corroborator.clean.metadata import DATE_LINE
+
+    return (0 < len(line.split()) <= MASTHEAD_MAX_WORDS and not line.endswith((".", "!", "?"))
+            and not DATE_LINE.match(line) and "|" not in line)

@@ -77,8 +77,11 @@ def normalise_date(value: str | None) -> str | None:
     if found:
         return found
     slash = _SLASH.search(value)
-    if slash:  # month/day/year, the common US form in CSV exports
-        return _safe(int(slash.group(3)), int(slash.group(1)), int(slash.group(2)))
+    if slash:  # day/month/year unless the first number cannot be a day... of a month it is (US order)
+        first, second, year = int(slash.group(1)), int(slash.group(2)), int(slash.group(3))
+        if second > 12:
+            return _safe(year, first, second)
+        return _safe(year, second, first)
     return None
 
 
@@ -107,7 +110,7 @@ def outlet_from_lines(lines: list[str]) -> tuple[str | None, str | None]:
     for line in lines:
         for rule_id, pattern in _outlet_patterns():
             for match in pattern.finditer(line):
-                name = match.group("outlet").strip(" .,:;-–—/|")
+                name = re.split(r"\.\s", match.group("outlet"))[0].strip(" .,:;-–—/|")
                 if 2 <= len(name) <= 60:
                     key = name
                     votes[key] += 1

@@ -27,7 +27,16 @@ BOILERPLATE_RULES = "clean/rules/boilerplate.yaml"
 COMMENT_RULES = "clean/rules/comments.yaml"
 
 # Lines at the top of a page searched for the title (counting non-blank, non-boilerplate lines).
-TITLE_SEARCH_LINES = 6
+TITLE_SEARCH_LINES = 15
+# Header lines (from the top) searched for a publication date.
+HEADER_DATE_LINES = 40
+# A line of at least this many words ending like a sentence is running text: the header ends there.
+RUNNING_TEXT_WORDS = 20
+# A navigation row: several short items separated by bars, bullets, arrows or wide gaps.
+NAV_LINE = re.compile(r"^(?:\S+(?: \S+){0,2}(?: {2,}| ?[|•›»/·] ?)){2,}\S+(?: \S+){0,2}$")
+# A byline: "By NAME", "By NAME and NAME", "Posted by NAME on DATE".
+BYLINE = re.compile(r"^(?:by|posted by|written by|words by)\s+[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,5}"
+                    r"(?:\s+(?:and|&)\s+[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3})?\b", re.IGNORECASE)
 # Lines above a dateline with at most this many words are the site's masthead, not a title.
 MASTHEAD_MAX_WORDS = 6
 # A title is at most this long; longer first lines are body text (PTC-style titles run to ~150).
@@ -39,6 +48,9 @@ AUTHOR_MAX_CHARS = 50
 # text or is at least this long; short one-line items are an article's own list.
 COMMENT_ITEM_MIN_CHARS = 60
 
+# "3 hours ago", "yesterday at 10:14": a comment's posting time on its own line.
+RELATIVE_TIME = re.compile(r"^\s*(?:(?:\d+|an?|one) (?:second|minute|hour|day|week|month|year)s? ago|"
+                           r"(?:yesterday|today)(?: at \d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?)\s*$", re.IGNORECASE)
 _MARKER = re.compile(r"^(?P<marker>[•·▪◦●○■□*\-–—]|\d{1,3}[.)])\s+")
 
 
@@ -119,7 +131,8 @@ class _LineRule:
 
 @functools.cache
 def _line_rules() -> tuple[_LineRule, ...]:
-    return tuple(_LineRule(r["id"], r["kind"], compile_pattern(BOILERPLATE_RULES, r, flags=re.IGNORECASE),
+    return tuple(_LineRule(r["id"], r["kind"], compile_pattern(BOILERPLATE_RULES, r, flags=0 if r.get(
+        "case_sensitive") else re.IGNORECASE),
                            int(r.get("max_len", 200)))
                  for r in rules_with_ids(BOILERPLATE_RULES, "line_rules"))
 
@@ -166,7 +179,7 @@ def segment_text(raw: str) -> Segmentation:
     comment_zone = min((c.first for c in comments), default=len(lines))
     header_end, title, dateline = _find_title(lines, label, comment_zone)
     for ln in lines[:header_end]:
-        if label[ln.number] is None and not ln.blank and ln is not title and ln is not dateline:
+        if label[ln.number] in (None, "M") and not ln.blank and ln is not title and ln is not dateline:
             label[ln.number] = "X"
             boiler.setdefault(ln.number, ("masthead", "bp.header.masthead"))
     if dateline is not None:
@@ -218,23 +231,35 @@ def _mark_boilerplate(lines: list[Line], label: list[str | None], boiler: dict[i
 
 def _find_comments(lines: list[Line], label: list[str | None],
                    boiler: dict[int, tuple[str, str]]) -> list[_Comment]:
-    sigs: dict[str, list[tuple[int, str, re.Match[str]]]] = {"after": [], "before": []}
+    after: list[_Sig] = []
+    before: list[_Sig] = []
     for ln in lines:
         if ln.blank or label[ln.number] == "X" and boiler.get(ln.number, ("",))[0] not in ("comment_furniture",):
             continue
         for rule_id, placement, pattern in _comment_rules():
             match = pattern.match(ln.text)
             if match:
-                sigs[placement].append((ln.number, rule_id, match))
+                sig = _Sig(ln.number, rule_id, _group(match, "author"), _group(match, "date"))
+                (after if placement == "after" else before).append(sig)
                 break
-    if len(sigs["after"]) >= 2:
-        return _comments_signed_after(lines, label, boiler, sigs["after"])
-    before = sigs["before"]
-    header_first = before and any(boiler.get(n, ("",))[0] == "comment_header" for n in range(before[0][0]))
+    if len(after) >= 2:
+        return _comments_signed_after(lines, label, boiler, after)
+    taken = {s.number for s in before}
+    before = sorted(before + [s for s in _bullet_author_lines(lines, label) if s.number not in taken],
+                    key=lambda s: s.number)
+    header_first = before and any(boiler.get(n, ("",))[0] == "comment_header" for n in range(before[0].number))
     # One "NAME says:" line alone may be an article introducing a quote: it takes two, or a comment header.
     if len(before) >= 2 or header_first:
         return _comments_signed_before(lines, label, boiler, before)
     return _comments_bullet_thread(lines, label, boiler)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sig:
+    number: int
+    rule_id: str
+    author: str | None
+    date: str | None
 
 
 def _group(match: re.Match[str], name: str) -> str | None:
@@ -245,8 +270,25 @@ def _group(match: re.Match[str], name: str) -> str | None:
     return value.strip() if value else None
 
 
-def _comments_signed_after(lines, label, boiler, sigs) -> list[_Comment]:
-    first_sig = sigs[0][0]
+def _author_like(text: str) -> bool:
+    return (0 < len(text.split()) <= AUTHOR_MAX_WORDS and len(text) <= AUTHOR_MAX_CHARS
+            and not text.endswith((".", "!", "?", ":", ";", ",", "…")))
+
+
+def _bullet_author_lines(lines: list[Line], label: list[str | None]) -> list[_Sig]:
+    """List items holding only a name, followed by deeper-indented text: a thread's author lines."""
+    out = []
+    for i, ln in enumerate(lines):
+        if not ln.marker or label[ln.number] is not None or not _author_like(ln.content):
+            continue
+        nxt = next((m for m in lines[i + 1:] if not m.blank), None)
+        if nxt is not None and nxt.indent > ln.indent and not nxt.marker:
+            out.append(_Sig(ln.number, "cm.thread.author_line", ln.content, None))
+    return out
+
+
+def _comments_signed_after(lines, label, boiler, sigs: list[_Sig]) -> list[_Comment]:
+    first_sig = sigs[0].number
     # The zone starts after the article's own sign-off (byline, comment header) before the first
     # signature; without one, the first comment is the paragraph right above the first signature.
     zone_start = None
@@ -264,16 +306,16 @@ def _comments_signed_after(lines, label, boiler, sigs) -> list[_Comment]:
         zone_start = n + 1
     comments = []
     prev = zone_start
-    for number, rule_id, match in sigs:
-        text_lines = [ln for ln in lines[prev:number] if not ln.blank and label[ln.number] != "X"]
-        label[number] = "S"
-        boiler[number] = ("comment_signature", rule_id)
+    for sig in sigs:
+        text_lines = [ln for ln in lines[prev:sig.number] if not ln.blank and label[ln.number] != "X"]
+        label[sig.number] = "S"
+        boiler[sig.number] = ("comment_signature", sig.rule_id)
         for ln in text_lines:
             label[ln.number] = "C"
         if text_lines:
-            comments.append(_Comment(_group(match, "author"), _group(match, "date"), text_lines, 0,
-                                     text_lines[0].number, number, rule_id))
-        prev = number + 1
+            comments.append(_Comment(sig.author, sig.date, text_lines, 0, text_lines[0].number, sig.number,
+                                     sig.rule_id))
+        prev = sig.number + 1
     # Lines after the last signature carry no signature: page furniture, not a comment.
     return _keep_zone(comments, zone_start)
 
@@ -284,31 +326,29 @@ def _keep_zone(comments: list[_Comment], zone_start: int) -> list[_Comment]:
     return comments
 
 
-def _comments_signed_before(lines, label, boiler, sigs) -> list[_Comment]:
+def _comments_signed_before(lines, label, boiler, sigs: list[_Sig]) -> list[_Comment]:
     comments = []
-    bounds = [s[0] for s in sigs] + [len(lines)]
-    for (number, rule_id, match), stop in zip(sigs, bounds[1:]):
-        label[number] = "S"
-        boiler[number] = ("comment_signature", rule_id)
-        posted = _group(match, "date")
+    bounds = [s.number for s in sigs] + [len(lines)]
+    indents = sorted({lines[s.number].indent for s in sigs})
+    for sig, stop in zip(sigs, bounds[1:]):
+        label[sig.number] = "S"
+        boiler[sig.number] = ("comment_signature", sig.rule_id)
+        posted = sig.date
         text_lines = []
-        for ln in lines[number + 1:stop]:
+        for ln in lines[sig.number + 1:stop]:
             if ln.blank or label[ln.number] == "X":
                 continue
-            if posted is None and not text_lines and DATE_LINE.match(ln.text):
+            if posted is None and not text_lines and (DATE_LINE.match(ln.text) or RELATIVE_TIME.match(ln.text)):
                 posted = ln.stripped
                 label[ln.number] = "S"
-                boiler[ln.number] = ("comment_signature", rule_id)
+                boiler[ln.number] = ("comment_signature", sig.rule_id)
                 continue
             text_lines.append(ln)
             label[ln.number] = "C"
-        base = lines[number].indent
-        depth_indents = sorted({lines[s[0]].indent for s in sigs})
-        depth = depth_indents.index(base) if base in depth_indents else 0
         if text_lines:
-            comments.append(_Comment(_group(match, "author"), posted, text_lines, depth, number,
-                                     text_lines[-1].number, rule_id))
-    zone = sigs[0][0]
+            comments.append(_Comment(sig.author, posted, text_lines, indents.index(lines[sig.number].indent),
+                                     sig.number, text_lines[-1].number, sig.rule_id))
+    zone = sigs[0].number
     for n in range(zone - 1, -1, -1):
         if boiler.get(n, ("",))[0] == "comment_header":
             zone = n
@@ -349,9 +389,7 @@ def _comments_bullet_thread(lines, label, boiler) -> list[_Comment]:
     comments = []
     for item, rest in items:
         content = item.content
-        words = content.split()
-        author_like = (rest and len(words) <= AUTHOR_MAX_WORDS and len(content) <= AUTHOR_MAX_CHARS
-                       and not content.endswith((".", "!", "?", ":", ";", ",")))
+        author_like = bool(rest) and _author_like(content)
         if not author_like and not rest and len(content) < COMMENT_ITEM_MIN_CHARS:
             return []  # a short one-line list item: the article's own list, not a thread
         text_lines = rest if author_like else [item, *rest]
@@ -373,47 +411,90 @@ def _comments_bullet_thread(lines, label, boiler) -> list[_Comment]:
 
 
 def _find_title(lines: list[Line], label: list[str | None], stop: int) -> tuple[int, Line | None, Line | None]:
-    """(index where the body may start, the title line, the dateline) from the page's header."""
-    candidates = [ln for ln in lines[:stop] if not ln.blank and label[ln.number] is None]
-    head = candidates[:TITLE_SEARCH_LINES]
+    """(index where the body may start, the title line, the dateline) from the page's header.
+
+    The header is what stands above the first line of running text. Its lines are scored as
+    titles: headline case, a byline/date or running text right below, a headline's length count
+    for; all-caps labels, navigation rows and sentences count against. The best wins (the
+    earliest on a tie); what stands above it is masthead.
+    """
+    head: list[Line] = []
+    for ln in lines[:stop]:
+        if ln.blank or label[ln.number] is not None:
+            continue
+        if _running_text(ln.stripped) or len(head) >= TITLE_SEARCH_LINES:
+            break
+        head.append(ln)
     dateline = None
-    # "Masthead / dateline / title": a short line, then a line that is only a date.
     for i, ln in enumerate(head[:3]):
         if DATE_LINE.match(ln.text):
             dateline = ln
             if all(len(b.stripped.split()) <= MASTHEAD_MAX_WORDS for b in head[:i]):
-                head = head[i + 1:]  # what stands above the date is the site's name
-            else:
-                head = [h for h in head if h is not ln]  # a headline above the date is the title
+                for b in head[:i]:
+                    label[b.number] = label[b.number] or "M"  # the site's name above the date
             break
-    title = None
+    candidates = [ln for ln in head if ln is not dateline and label[ln.number] is None]
+    if not candidates:
+        first = next((ln for ln in lines[:stop] if not ln.blank and label[ln.number] is None), None)
+        if first is not None and len(first.stripped) <= TITLE_MAX_CHARS and not _running_text(first.stripped):
+            return first.number, first, dateline
+        return (dateline.number + 1 if dateline else 0), None, dateline
+    lead_words: set[str] = set()
+    for ln in [m for m in lines[head[-1].number + 1 if head else 0:stop] if _running_text(m.stripped)][:2]:
+        lead_words |= _content_words(ln.stripped)
+    scored = []
+    for ln in candidates:
+        nxt = next((m for m in lines[ln.number + 1:stop] if not m.blank and label[m.number] != "X"), None)
+        score = _title_score(ln.stripped, nxt.stripped if nxt else "")
+        if len(_content_words(ln.stripped) & lead_words) >= 2:
+            score += 1  # a headline announces what the lead paragraph tells
+        scored.append((score, -ln.number, ln))
+    best = max(scored, key=lambda t: (t[0], t[1]))
+    if best[0] <= 0:
+        return (dateline.number + 1 if dateline else 0), None, dateline
+    title = best[2]
     for ln in head:
-        if _headline_like(ln.stripped):
-            title = ln
-            break
-        if len(ln.stripped) > TITLE_MAX_CHARS or ln.stripped.endswith((".", "?", "!")) and len(ln.stripped) > 120:
-            break  # reached running text: there is no separate title
-    if title is None and head and len(head[0].stripped) <= TITLE_MAX_CHARS and not DATE_LINE.match(head[0].text):
-        first = head[0]
-        if not first.stripped.endswith(".") or len(first.stripped.split()) <= 12:
-            title = first
-    if title is None:
-        start = dateline.number + 1 if dateline else 0
-        return start, None, dateline
+        if ln.number < title.number and label[ln.number] == "M":
+            label[ln.number] = None
     return title.number, title, dateline
 
 
-def _headline_like(text: str) -> bool:
-    words = re.findall(r"[A-Za-z][\w'’\-]*", text)
-    if not (3 <= len(words) <= 40) or len(text) > TITLE_MAX_CHARS:
-        return False
-    if text.endswith(".") and not text.endswith("..."):
-        return False
+def _running_text(text: str) -> bool:
+    return len(text.split()) >= RUNNING_TEXT_WORDS and text.rstrip("”\"'’)").endswith((".", "!", "?", ":"))
+
+
+def _title_score(text: str, next_text: str) -> int:
+    words = re.findall(r"[A-Za-z0-9][\w'’\-]*", text)
+    score = 0
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(words) <= 8:
+        score -= 3  # an all-caps label: masthead or section name
+    if NAV_LINE.search(text):
+        score -= 3
+    if len(words) < 4:
+        score -= 1
+    elif len(words) <= 30:
+        score += 1
+    if len(text) > TITLE_MAX_CHARS or (text.endswith(".") and not text.endswith("...")):
+        score -= 1
     long_words = [w for w in words if len(w) > 3]
-    if not long_words:
-        return False
-    capitalised = sum(1 for w in long_words if w[0].isupper())
-    return capitalised / len(long_words) >= 0.6
+    if long_words and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.6:
+        score += 1
+    if len(words) < 4:
+        return score  # a short label above a date is a masthead, not a headline with its dateline
+    if next_text and (BYLINE.match(next_text) or DATE_LINE.match(next_text) or find_date(next_text[:60])):
+        score += 2
+    elif _running_text(next_text):
+        score += 1
+    return score
+
+
+_STOP = frozenset("that this with from have were said will their they which about after into over than been "
+                  "what when where there these those also more most some such only other".split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 3 and w not in _STOP}
 
 
 def _build_body(raw: str, lines: list[Line], label: list[str | None], start: int, stop: int) -> TextMap:
@@ -461,15 +542,20 @@ def _published(lines: list[Line], dateline: Line | None,
         found = find_date(dateline.text)
         if found:
             return found, "bp.header.dateline"
-    for n, (kind, _rule) in sorted(boiler.items()):
-        if kind == "byline":
+    for n, (kind, rule_id) in sorted(boiler.items()):
+        if kind in ("byline", "meta", "masthead", "dateline") and n < HEADER_DATE_LINES:
             found = find_date(lines[n].text)
             if found:
-                return found, "meta.posted_on"
-    for ln in lines[:40]:
+                return found, rule_id
+    for ln in lines[:HEADER_DATE_LINES]:
         match = re.match(r"(?i)^\s*(?:published|posted|updated|date)\s*(?:on)?\s*[:\-–]?\s*(.{6,60})$", ln.text)
         if match:
             found = find_date(match.group(1))
             if found:
                 return found, "meta.published_line"
+    for n, (kind, _rule) in sorted(boiler.items()):
+        if kind == "byline":  # a sign-off under the article ("Posted by X on DATE | Permalink")
+            found = find_date(lines[n].text)
+            if found:
+                return found, "meta.posted_on"
     return None, None

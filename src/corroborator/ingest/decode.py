@@ -62,6 +62,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
             return Decoded(data.decode(declared), declared.lower())
         except (UnicodeDecodeError, LookupError):
             pass
+    western = _western(data)
+    if western is not None:
+        return Decoded(western, "cp1252")
     best = from_bytes(data[: 1 << 20]).best()
     if best is not None and best.encoding:
         try:
@@ -71,3 +74,25 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     # Mostly UTF-8 with a few bad bytes (a truncated multi-byte sequence, a stray
     # latin-1 byte): keep the text and mark the damage rather than refuse the document.
     return Decoded(data.decode("utf-8", errors="replace"), "utf-8", replaced=True)
+
+
+def _western(data: bytes) -> str | None:
+    """``data`` as cp1252 when that reads as Western European text, else None.
+
+    Detectors cannot tell cp1252 from cp1250/latin-2 on short texts (the same bytes are valid in
+    both); English-language news in a legacy encoding is overwhelmingly cp1252, so it wins when
+    every non-ASCII character it yields is a Latin-1 letter or common typographic punctuation.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    for ch in set(text):
+        if ord(ch) < 128:
+            continue
+        if "\u00c0" <= ch <= "\u00ff" and ch not in "\u00d7\u00f7":
+            continue
+        if ch in "\u00a0\u00a3\u00a9\u00ab\u00b0\u00bb\u00b4\u00bd\u20ac\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026\u2122":
+            continue
+        return None
+    return text

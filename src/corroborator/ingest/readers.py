@@ -352,13 +352,11 @@ def _read_warc(path: Path, opts: IngestOptions) -> Iterator[Item]:
                 match = re.search(r"charset=([\w\-:.]+)", ctype, re.IGNORECASE)
                 decoded = decode_bytes(payload, match.group(1) if match else _declared_charset(payload))
                 text = decoded.text
-                from corroborator.clean.metadata import outlet_from_url
-
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 fmt = InputFormat.HTML if _looks_like_html(payload) or "html" in ctype.lower() else InputFormat.TEXT
+                # no outlet from the URL here: the page's own site name, found in cleaning, is better
                 yield RawDocument(doc_id=doc_id_for(text), name=f"{base}#{number}", provenance=prov,
-                                  format=fmt, raw_text=text, encoding=decoded.encoding, url=url,
-                                  outlet=outlet_from_url(url))
+                                  format=fmt, raw_text=text, encoding=decoded.encoding, url=url)
     except (ArchiveLoadFailed, EOFError, zlib.error, gzip.BadGzipFile, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         yield Reject(Provenance(str(path), f"record {number + 1}"),

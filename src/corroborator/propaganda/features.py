@@ -33,6 +33,8 @@ STOPWORDS = frozenset(
 )
 
 
+SENT_BOW = True
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """A token with its character offsets in the text (end exclusive)."""
@@ -182,6 +184,8 @@ def sentence_features(doc: DocFeatures, first: int, end: int) -> list[list[str]]
         sent_cats.update(doc.token_cats[i])
     sent_level = [f"slen={_bucket(n, (5, 10, 20, 35, 60))}", f"s!={has_excl}", f"s?={has_q}"]
     sent_level += [f"s_{c}={_bucket(k, (0, 1, 2))}" for c, k in sorted(sent_cats.items())]
+    if SENT_BOW:
+        sent_level += sorted({"sw=" + w for w in words if w not in STOPWORDS and w[0].isalnum()})
     in_quote = False
     out: list[list[str]] = []
     for j, tok in enumerate(toks):

@@ -38,33 +38,60 @@ class DetectedSpan:
     score: float
 
 
-def crf_spans(tagger: pycrfsuite.Tagger, doc: DocFeatures, threshold: float, min_tokens: int) -> list[DetectedSpan]:
-    """Runs of tokens whose inside-marginal reaches ``threshold``, one sentence at a time."""
-    out: list[DetectedSpan] = []
+def crf_marginals(tagger: pycrfsuite.Tagger, doc: DocFeatures) -> np.ndarray:
+    """The CRF's marginal P(inside) of every token, one sentence at a time."""
+    out = np.zeros(len(doc.tokens), dtype=np.float64)
     for first, end in doc.sents:
         tagger.set(sentence_features(doc, first, end))
-        probs = [tagger.marginal(INSIDE, j) for j in range(end - first)]
-        j = 0
-        n = end - first
-        while j < n:
-            if probs[j] < threshold:
+        out[first:end] = [tagger.marginal(INSIDE, j) for j in range(end - first)]
+    return out
+
+
+def spans_from_probs(
+    doc: DocFeatures, probs: np.ndarray, threshold: float, min_tokens: int, extend: float = 1.0
+) -> list[DetectedSpan]:
+    """Spans from per-token P(inside), never crossing a sentence boundary.
+
+    Hysteresis: a span is seeded by tokens whose probability reaches ``threshold`` and grows
+    over neighbours whose probability reaches ``extend * threshold``.
+    """
+    out: list[DetectedSpan] = []
+    low = threshold * extend
+    for first, end in doc.sents:
+        j = first
+        while j < end:
+            if probs[j] < low:
                 j += 1
                 continue
             k = j
-            while k < n and probs[k] >= threshold:
+            while k < end and probs[k] >= low:
                 k += 1
-            toks = doc.tokens[first + j : first + k]
-            # drop leading/trailing punctuation so spans start and end on words
-            while toks and not toks[0].text[0].isalnum() and len(toks) > 1:
-                toks = toks[1:]
-            while toks and not toks[-1].text[0].isalnum() and len(toks) > 1:
-                toks = toks[:-1]
-            words = sum(1 for t in toks if t.text[0].isalnum())
-            if words >= min_tokens:
-                score = float(sum(probs[j:k]) / (k - j))
-                out.append(DetectedSpan(toks[0].start, toks[-1].end, score))
+            if float(np.max(probs[j:k])) >= threshold:
+                span = _trimmed(doc, j, k, min_tokens, float(np.mean(probs[j:k])))
+                if span is not None:
+                    out.append(span)
             j = k
     return out
+
+
+def crf_spans(
+    tagger: pycrfsuite.Tagger, doc: DocFeatures, threshold: float, min_tokens: int, extend: float = 1.0
+) -> list[DetectedSpan]:
+    """Spans from the CRF's marginals alone."""
+    return spans_from_probs(doc, crf_marginals(tagger, doc), threshold, min_tokens, extend)
+
+
+def _trimmed(doc: DocFeatures, a: int, b: int, min_tokens: int, score: float) -> DetectedSpan | None:
+    """The token run ``[a, b)`` without edge punctuation, or None when it has too few words."""
+    toks = doc.tokens[a:b]
+    # drop leading/trailing punctuation so spans start and end on words
+    while len(toks) > 1 and not toks[0].text[0].isalnum():
+        toks = toks[1:]
+    while len(toks) > 1 and not toks[-1].text[0].isalnum():
+        toks = toks[:-1]
+    if sum(1 for t in toks if t.text[0].isalnum()) < min_tokens:
+        return None
+    return DetectedSpan(toks[0].start, toks[-1].end, score)
 
 
 class TechniqueClassifier:
@@ -120,4 +147,10 @@ class PropagandaModel:
 
     def detect(self, doc: DocFeatures) -> list[DetectedSpan]:
         """Propaganda spans of the document (technique-agnostic)."""
-        return crf_spans(self.tagger, doc, float(self.meta["si_threshold"]), int(self.meta["si_min_words"]))
+        return crf_spans(
+            self.tagger,
+            doc,
+            float(self.meta["si_threshold"]),
+            int(self.meta["si_min_words"]),
+            float(self.meta.get("si_extend", 1.0)),
+        )
