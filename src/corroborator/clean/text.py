@@ -245,8 +245,12 @@ def _find_comments(lines: list[Line], label: list[str | None],
     if len(after) >= 2:
         return _comments_signed_after(lines, label, boiler, after)
     taken = {s.number for s in before}
-    before = sorted(before + [s for s in _bullet_author_lines(lines, label) if s.number not in taken],
-                    key=lambda s: s.number)
+    authors = [s for s in _bullet_author_lines(lines, label) if s.number not in taken]
+    if authors:  # in a bullet thread every further item starts a comment, signed or not
+        taken |= {s.number for s in authors}
+        authors += [_Sig(ln.number, "cm.thread.item", None, None, item=True) for ln in lines[authors[0].number:]
+                    if ln.marker and ln.number not in taken and label[ln.number] is None]
+    before = sorted(before + authors, key=lambda s: s.number)
     header_first = before and any(boiler.get(n, ("",))[0] == "comment_header" for n in range(before[0].number))
     # One "NAME says:" line alone may be an article introducing a quote: it takes two, or a comment header.
     if len(before) >= 2 or header_first:
@@ -260,6 +264,7 @@ class _Sig:
     rule_id: str
     author: str | None
     date: str | None
+    item: bool = False  # the signature line is itself the comment's first line of text
 
 
 def _group(match: re.Match[str], name: str) -> str | None:
@@ -331,10 +336,14 @@ def _comments_signed_before(lines, label, boiler, sigs: list[_Sig]) -> list[_Com
     bounds = [s.number for s in sigs] + [len(lines)]
     indents = sorted({lines[s.number].indent for s in sigs})
     for sig, stop in zip(sigs, bounds[1:]):
-        label[sig.number] = "S"
-        boiler[sig.number] = ("comment_signature", sig.rule_id)
         posted = sig.date
         text_lines = []
+        if sig.item:
+            text_lines.append(lines[sig.number])
+            label[sig.number] = "C"
+        else:
+            label[sig.number] = "S"
+            boiler[sig.number] = ("comment_signature", sig.rule_id)
         for ln in lines[sig.number + 1:stop]:
             if ln.blank or label[ln.number] == "X":
                 continue
