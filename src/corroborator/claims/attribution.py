@@ -53,6 +53,8 @@ MAX_NEST_OFFSET = 3
 # Smallest content piece on each side of an inserted cue clause that keeps both pieces
 # ("If true, CBS notes, this ..."); shorter pieces are dropped. Hand-set.
 MIN_PIECE_TOKENS = 3
+# Tokens allowed between a named entity and the cue it speaks ("Ryan (R-WI) said"). Hand-set.
+MAX_ADJACENT_GAP = 5
 
 
 @dataclass
@@ -261,6 +263,9 @@ def _verb_attribution(verb: Token, entry: dict[str, Any], sent: SpacySpan) -> At
     )
     if src is not None and src.dep_ != "expl" and not (src.lower_ == "it" and how == "subj" and _expletive_it(src)):
         att.sources.append(source_range(src))
+    elif src is None and (adjacent := _adjacent_entity(verb, sent)) is not None:
+        att.sources.append(adjacent)
+        att.rule_id += "+adjacent_source"
     if how == "passive" and src is not None:
         att.rule_id = "verb.passive"
         recipient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
@@ -303,6 +308,21 @@ def _right_side_end(verb: Token, first: Token) -> int:
     return end
 
 
+def _adjacent_entity(verb: Token, sent: SpacySpan) -> tuple[int, int] | None:
+    """A named entity right before ("Ryan (R-WI) said") or right after ("said Ryan") the cue."""
+    doc = verb.doc
+    for ent in doc.ents:
+        if ent.label_ not in ("PERSON", "ORG", "NORP", "GPE") or not (sent.start <= ent.start < sent.end):
+            continue
+        gap_before = doc[ent.end: verb.i]
+        if ent.end <= verb.i and len(gap_before) <= MAX_ADJACENT_GAP and all(
+                t.is_punct or t.pos_ in ("PROPN", "ADV", "AUX") for t in gap_before):
+            return ent.start, ent.end
+        if ent.start == verb.i + 1:
+            return ent.start, ent.end
+    return None
+
+
 def _nearest_quote(verb: Token, sent: SpacySpan) -> tuple[int, int] | None:
     """The quotation in ``sent`` nearest to ``verb`` (at least two words, not containing it)."""
     doc = verb.doc
@@ -316,10 +336,13 @@ def _nearest_quote(verb: Token, sent: SpacySpan) -> tuple[int, int] | None:
             open_at = None
         elif is_open and tok.text != "‘" and open_at is None:
             open_at = tok.i
+    if open_at is not None and open_at > verb.i:
+        # a quotation opened after the cue and running past the sentence ("said, “Sure. ...”")
+        segments.append((open_at, sent.end))
     best: tuple[int, tuple[int, int]] | None = None
     for a, b in segments:
         words = sum(1 for t in doc[a:b] if t.is_alpha)
-        if words < 2 or a <= verb.i < b:
+        if words < (1 if b == sent.end else 2) or a <= verb.i < b:
             continue
         distance = a - verb.i if a > verb.i else verb.i - b
         if best is None or distance < best[0]:
@@ -573,14 +596,20 @@ def doc_attributions(doc: Doc) -> list[Attribution]:
     return result
 
 
+def _paragraph_count(gap: str) -> int:
+    """How many paragraph breaks a stretch of text crosses (blank-line runs count once)."""
+    return len([part for part in gap.split("\n") if part.strip()]) + 1 if "\n" in gap else 0
+
+
 def _continues_quote(sent: SpacySpan, previous: Attribution) -> bool:
     """A sentence inside, or opening right after, the previous attribution's quotation."""
     doc = sent.doc
     prev_end = previous.char_range(doc)[1]
-    if "\n" in doc.text[prev_end: sent.start_char]:
-        return False  # a new paragraph
+    text = sent.text.strip()
+    gap = doc.text[prev_end: sent.start_char]
+    if gap.count("\n") and (_paragraph_count(gap) > 1 or text[:1] not in ('"', "“")):
+        return False  # a new paragraph that does not open with a quotation
     if sent.end_char <= prev_end:
         return True  # already inside the widened quotation
-    text = sent.text.strip()
     prev_text = doc.text[slice(*previous.char_range(doc))]
     return text[:1] in ('"', "“") and prev_text.rstrip()[-1:] in ('"', "”", ",", ".")

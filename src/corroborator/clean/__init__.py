@@ -84,10 +84,7 @@ def _clean_html(raw: RawDocument) -> CleanResult:
             warnings.append("trafilatura could not extract this page; used the flat fallback extractor")
     body_paras: list[str] = []
     if extracted is not None and extracted.text:
-        body_paras = [p for p in extracted.text.split("\n") if p.strip()]
-        title = extracted.title or visible.title
-        if body_paras and title and " ".join(body_paras[0].split()) == " ".join(title.split()):
-            body_paras = body_paras[1:]
+        body_paras = _html_body_paragraphs(extracted.text, extracted.title or visible.title)
     body, missing = map_paragraphs(visible.text, body_paras)
     if extracted is None or len(body.text) < MIN_HTML_BODY_CHARS:
         fallback = _clean_text(raw, base=visible.text, warnings=tuple(warnings))
@@ -105,6 +102,26 @@ def _clean_html(raw: RawDocument) -> CleanResult:
     article = Article(doc=raw, title=raw.title or extracted.title or visible.title, body=body, comments=comments,
                       boilerplate=(), outlet=None, published=None)
     return CleanResult(_with_meta(article, raw, extracted), tuple(warnings))
+
+
+def _html_body_paragraphs(text: str, title: str | None) -> list[str]:
+    """Trafilatura's paragraphs without the title, header labels ("Published", a kicker) and furniture."""
+    from corroborator.clean.text import match_line
+
+    norm_title = " ".join((title or "").split())
+    paras = [p.strip() for p in text.split("\n") if p.strip()]
+    out: list[str] = []
+    for p in paras:
+        if " ".join(p.split()) == norm_title or match_line(p) is not None:
+            continue
+        if not out and len(p.split()) < HEADER_LABEL_WORDS and not p.endswith((".", "!", "?", "\"", "”")):
+            continue  # a kicker or label above the first paragraph
+        out.append(p)
+    return out
+
+
+# Leading paragraphs shorter than this with no sentence ending are header labels.
+HEADER_LABEL_WORDS = 4
 
 
 def _with_meta(article: Article, raw: RawDocument, extracted, title: str | None = None) -> Article:

@@ -331,10 +331,18 @@ def _keep_zone(comments: list[_Comment], zone_start: int) -> list[_Comment]:
     return comments
 
 
+def _style(sig: _Sig) -> str:
+    return "thread" if sig.rule_id.startswith("cm.thread") else sig.rule_id
+
+
 def _comments_signed_before(lines, label, boiler, sigs: list[_Sig]) -> list[_Comment]:
     comments = []
     bounds = [s.number for s in sigs] + [len(lines)]
-    indents = sorted({lines[s.number].indent for s in sigs})
+    # reply depth is the rank of a signature's indentation among signatures of the same style
+    indents: dict[str, list[int]] = {}
+    for sig in sigs:
+        indents.setdefault(_style(sig), []).append(lines[sig.number].indent)
+    ranks = {style: sorted(set(values)) for style, values in indents.items()}
     for sig, stop in zip(sigs, bounds[1:]):
         posted = sig.date
         text_lines = []
@@ -345,9 +353,10 @@ def _comments_signed_before(lines, label, boiler, sigs: list[_Sig]) -> list[_Com
             label[sig.number] = "S"
             boiler[sig.number] = ("comment_signature", sig.rule_id)
         for ln in lines[sig.number + 1:stop]:
-            if ln.blank or label[ln.number] == "X":
+            if ln.blank or label[ln.number] == "X" and boiler.get(ln.number, ("",))[0] != "meta":
                 continue
-            if posted is None and not text_lines and (DATE_LINE.match(ln.text) or RELATIVE_TIME.match(ln.text)):
+            dated = DATE_LINE.match(ln.text) or RELATIVE_TIME.match(ln.text) or boiler.get(ln.number, ("",))[0] == "meta"
+            if posted is None and not text_lines and dated:
                 posted = ln.stripped
                 label[ln.number] = "S"
                 boiler[ln.number] = ("comment_signature", sig.rule_id)
@@ -355,7 +364,8 @@ def _comments_signed_before(lines, label, boiler, sigs: list[_Sig]) -> list[_Com
             text_lines.append(ln)
             label[ln.number] = "C"
         if text_lines:
-            comments.append(_Comment(sig.author, posted, text_lines, indents.index(lines[sig.number].indent),
+            comments.append(_Comment(sig.author, posted, text_lines,
+                                     ranks[_style(sig)].index(lines[sig.number].indent),
                                      sig.number, text_lines[-1].number, sig.rule_id))
     zone = sigs[0].number
     for n in range(zone - 1, -1, -1):

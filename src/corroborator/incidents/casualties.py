@@ -107,7 +107,7 @@ def _entries(path: str, data: Any, key: str, lines: dict[str, int], required: tu
 
 def _alternation(words: Sequence[str]) -> str:
     """A regex alternation of phrases, longest first, spaces matching any whitespace."""
-    ordered = sorted({w.strip().lower() for w in words if w and w.strip()}, key=len, reverse=True)
+    ordered = sorted({w.strip() for w in words if w and w.strip()}, key=len, reverse=True)
     return "(?:" + "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in ordered) + ")"
 
 
@@ -513,10 +513,9 @@ def _find(text: str) -> list[CasualtyMention]:
         for match in rule.pattern.finditer(text):
             if _excluded(text, match.start(), rules) or _excluded(text, _verb_start(match), rules):
                 continue
-            for span, mention in _mentions(text, match, rule, rules, accepted):
-                if any(span[0] < e and s < span[1] for s, e, _ in accepted):
-                    continue
-                accepted.append((span[0], span[1], mention))
+            fresh = [(span[0], span[1], mention) for span, mention in _mentions(text, match, rule, rules, accepted)
+                     if not any(span[0] < e and s < span[1] for s, e, _ in accepted)]
+            accepted.extend(fresh)
     accepted.sort(key=lambda item: (item[2].start, item[2].kind))
     return [m for _, _, m in accepted]
 
@@ -645,18 +644,26 @@ def _conjuncts(text: str, match: re.Match[str], rules: _Casualty,
     """(count start, count end, count text, group, group end) for each conjunct of the list."""
     pattern = rules.obj_conj if is_object else rules.conj
     pos, end = match.start("list"), match.end("list")
+    items: list[tuple[int, int, str, str, int, bool]] = []  # ..., followed by a bare comma
     while pos < end:
         m = pattern.match(text, pos, end)
         if not m:
-            return
+            break
         group = (m.group("group") or "").strip()
-        # "one of the suicide bombers": keep the partitive as the group
-        yield m.start("count"), m.end("count"), m.group("count"), group, m.end("group") if m.group("group") else m.end("count")
+        g_end = m.end("group") if m.group("group") else m.end("count")
         pos = m.end()
         sep = rules.separator.match(text, pos, end)
+        items.append((m.start("count"), m.end("count"), m.group("count"), group, g_end,
+                      bool(sep) and "and" not in sep.group(0).lower()))
         if not sep:
-            return
+            break
         pos = sep.end()
+    for c_start, c_end, count_text, group, g_end, bare_comma in items:
+        # "In the north, 6 soldiers were killed": an article phrase cut off by a bare comma
+        # is an adverbial, not one of the counted groups
+        if bare_comma and _norm(count_text) in _SINGULAR_ARTICLES + _POSSESSIVE_ARTICLES:
+            continue
+        yield c_start, c_end, count_text, group, g_end
 
 
 def _conjunct_count(count_text: str, group: str, rules: _Casualty) -> CountRange | None:

@@ -230,7 +230,7 @@ def _governor(tok: Token) -> Token:
     """The nearest verb governing ``tok`` (itself when a verb)."""
     t = tok
     for _ in range(8):
-        if t.pos_ in ("VERB", "AUX") or t.head is t:
+        if t.pos_ in ("VERB", "AUX") or t.head.i == t.i:
             return t
         t = t.head
     return t
@@ -250,7 +250,7 @@ def is_suppressed(tok: Token) -> bool:
     chain = [verb]
     t = verb
     for _ in range(4):
-        if t.dep_ in ("xcomp", "ccomp", "advcl", "conj", "relcl", "pcomp", "acl") and t.head is not t:
+        if t.dep_ in ("xcomp", "ccomp", "advcl", "conj", "relcl", "pcomp", "acl") and t.head.i != t.i:
             t = t.head
             chain.append(t)
         else:
@@ -267,7 +267,7 @@ def is_suppressed(tok: Token) -> bool:
             return True
         if i > 0 and v.lemma_.lower() in _PLAN_LEMMAS and chain[i - 1].dep_ in ("xcomp", "ccomp"):
             return True
-    if verb.lemma_.lower() in _PLAN_LEMMAS and verb is not tok:
+    if verb.lemma_.lower() in _PLAN_LEMMAS and verb.i != tok.i:
         return True
     # "going to attack" / "about to strike"
     if verb.dep_ == "xcomp" and verb.head.lower_ in ("going", "about"):
@@ -368,7 +368,7 @@ def _mention_for(tok: Token, by_token: dict[int, ActorMention]) -> list[ActorMen
                 # a prepositional "of"/"in" phrase inside the target is not the target itself
                 path_ok = True
                 a = t
-                while a is not tok and a.head is not a:
+                while a.i != tok.i and a.head.i != a.i:
                     if a.dep_ in ("relcl", "acl", "advcl") or (a.dep_ == "pobj" and a.head.lower_ in ("in", "near", "from", "of", "at", "to")):
                         path_ok = False
                         break
@@ -399,15 +399,15 @@ def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[Acto
     for hd in heads:
         for c in hd.children:
             dep = c.dep_
-            if dep == "nsubj" and not (hd is not trigger and c is trigger):
+            if dep == "nsubj" and not (hd.i != trigger.i and c.i == trigger.i):
                 a1 += _mention_for(c, by_token)
             elif dep == "agent":
                 for p in c.children:
                     if p.dep_ == "pobj":
                         a1 += _mention_for(p, by_token)
-            elif dep in ("compound", "amod", "nmod", "poss", "npadvmod") and hd is trigger and hd.pos_ in ("NOUN", "PROPN"):
+            elif dep in ("compound", "amod", "nmod", "poss", "npadvmod") and hd.i == trigger.i and hd.pos_ in ("NOUN", "PROPN"):
                 a1 += _mention_for(c, by_token)
-            elif dep in ("dobj", "nsubjpass") and c is not trigger:
+            elif dep in ("dobj", "nsubjpass") and c.i != trigger.i:
                 a2 += _mention_for(c, by_token)
             elif dep == "prep":
                 word = c.lower_
@@ -425,14 +425,14 @@ def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[Acto
                 elif word == "with" and (trigger.lemma_.lower() in ("clash", "fight", "battle", "exchange", "fighting", "confrontation", "skirmish")):
                     for p in pobjs:
                         a2 += _mention_for(p, by_token)
-                elif word == "by" and hd is trigger:
+                elif word == "by" and hd.i == trigger.i:
                     for p in pobjs:
                         a1 += _mention_for(p, by_token)
-                elif word == "of" and hd is trigger and hd.pos_ == "NOUN":
+                elif word == "of" and hd.i == trigger.i and hd.pos_ == "NOUN":
                     # "an attack of X" (notes) / "attacks of pro-X forces" -> the attacker
                     for p in pobjs:
                         a1 += _mention_for(p, by_token)
-            elif dep in ("acl", "relcl") and hd is trigger:
+            elif dep in ("acl", "relcl") and hd.i == trigger.i:
                 for g in c.children:
                     if g.dep_ == "dobj":
                         a2 += _mention_for(g, by_token)
