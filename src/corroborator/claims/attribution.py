@@ -52,7 +52,7 @@ MAX_COLON_GAP = 8
 MAX_NEST_OFFSET = 3
 # Smallest content piece on each side of an inserted cue clause that keeps both pieces
 # ("If true, CBS notes, this ..."); shorter pieces are dropped. Hand-set.
-MIN_PIECE_TOKENS = 3
+MIN_PIECE_TOKENS = 2
 # Tokens allowed between a named entity and the cue it speaks ("Ryan (R-WI) said"). Hand-set.
 MAX_ADJACENT_GAP = 5
 
@@ -85,6 +85,10 @@ class Attribution:
 def cue_lexicon() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], tuple[dict[str, Any], ...]]:
     """(verbs by lemma, nouns by lemma, prepositional cues) from ``cues.yaml``."""
     verbs = {v["lemma"]: v for v in rules_with_ids(CUES, "verbs")}
+    for entry in list(verbs.values()):
+        # lemmatiser slips ("hoping" -> "hop") are listed on the entry they belong to
+        for alt in entry.get("alt_lemmas", ()):
+            verbs.setdefault(alt, entry)
     nouns = {n["lemma"]: n for n in rules_with_ids(CUES, "nouns")}
     preps = tuple(rules_with_ids(CUES, "prepositions"))
     return verbs, nouns, preps
@@ -235,7 +239,10 @@ def _verb_attribution(verb: Token, entry: dict[str, Any], sent: SpacySpan) -> At
         dobj = next((c for c in verb.children if c.dep_ in ("dobj", "attr")), None)
         prep = next((c for c in verb.children if c.dep_ == "prep" and c.i > verb.i
                      and c.lower_ in entry.get("preps", ())), None)
-        if dobj is not None and entry.get("dobj_content") and dobj.pos_ != "PRON":
+        if dobj is not None and entry.get("dobj_needs_oprd") and not any(
+                c.dep_ in ("oprd", "xcomp") for c in verb.children):
+            dobj = None  # "called the meeting" is not speech; "called him a liar" is
+        if dobj is not None and entry.get("dobj_content") and (dobj.pos_ != "PRON" or entry.get("dobj_needs_oprd")):
             content = (dobj.left_edge.i, _right_side_end(verb, dobj))
             rule = "verb.dobj"
         elif prep is not None and any(c.dep_ in ("pobj", "pcomp") for c in prep.children):
@@ -476,10 +483,12 @@ def _merge_nested(found: list[Attribution]) -> list[Attribution]:
             a, b = outer.content
             if not a <= inner.cue_i < b:
                 continue
-            inner_lo = min([inner.cue_i] + [s[0] for s in inner.sources if a <= s[0] < b])
-            # only a report that opens the outer content and runs to its end is nested
-            # ("CBS reports that, according to officials, ..."); anything else is a parse accident
-            if inner_lo > a + MAX_NEST_OFFSET or inner.content[1] < b - MAX_NEST_OFFSET:
+            inside = [s for s in inner.sources if a <= s[0] < b]
+            lo = min([inner.cue_i, inner.content[0]] + [s[0] for s in inside])
+            hi = max([inner.cue_i + 1, inner.content[1]] + [s[1] for s in inside])
+            # only a report that spans the whole outer content is nested ("CBS reports that,
+            # according to officials, ..."); a cue deeper inside is a parse accident
+            if min(hi, b) - max(lo, a) < (b - a) - MAX_NEST_OFFSET:
                 continue
             if inner.kind == "belief":
                 # "said the country was planning to ...": the inner mental state is part of

@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from corroborator import resources
 from corroborator.errors import RuleError
 from corroborator.records import Casualty, CountRange
 
@@ -57,11 +58,9 @@ def read_rule_file(relative: str) -> tuple[str, Any, dict[str, int]]:
     Raises:
         RuleError: the file cannot be read or is not valid YAML.
     """
-    from corroborator.resources import package_path
-
-    path = str(package_path(relative))
+    path = str(resources.package_path(relative))
     try:
-        text = package_path(relative).read_text(encoding="utf-8")
+        text = resources.package_path(relative).read_text(encoding="utf-8")
     except OSError as exc:
         raise RuleError(path, None, f"cannot read rule file: {exc.strerror or exc}") from exc
     try:
@@ -140,6 +139,7 @@ class _Quantities:
     ranges: tuple[tuple[str, re.Pattern[str]], ...]
     number: str  # regex: one number, digits or words
     count: str  # regex: a full count expression
+    count_start: str  # regex: the first word of any count (cheap look-ahead)
 
 
 _MODES = ("at_least", "more_than", "up_to", "fewer", "approx")
@@ -180,32 +180,38 @@ def _quantities() -> _Quantities:
             comparators[_norm(str(phrase))] = (entry["id"], entry["mode"])
 
     units, tens, scales = words["nw.units"], words["nw.tens"], words["nw.scales"]
-    unit = _alternation(list(units))
-    ten = _alternation(list(tens))
     scale = _alternation(list(scales))
-    atom = rf"(?:{ten}(?:[\-\s]+{unit})?|{unit})"
-    word_number = rf"(?:(?:{atom}|a)\s+{scale}(?:(?:\s+and)?\s+(?:{atom}|{scale}))*|{atom})"
-    digits = (r"(?<![\w$€£#.,/])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d{1,%d})(?![\w/%%]|-[A-Za-z]|[.,]\d)" % MAX_DIGITS)
+    # a loose shape (any run of number words); _number_value checks the grammar
+    any_word = _alternation(list(units) + list(tens) + list(scales))
+    after_scale = "(?:" + "|".join(f"(?<={re.escape(w)})" for w in scales) + ")"
+    word_number = (rf"(?:(?:half\s+)?a\s+(?={scale}))?{any_word}(?:(?:{after_scale}\s+and\s+|[\-\s]+)"
+                   rf"(?={any_word}\b){any_word})*")
+    # digits not glued to letters, money signs, decimals or hyphenated words ("Su-24", "30-day")
+    digits = (r"(?<![\w$€£#.,/])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d{1,%d})"
+              r"(?![\w/%%]|-[A-Za-z]|[.,]\d)" % MAX_DIGITS)
     number = rf"(?:{digits}|{_wb(word_number)})"
     exact_vague = [p for p, v in vague.items() if v.low == v.high]
     number_or_dozen = rf"(?:{number}|{_wb(_alternation(exact_vague))})"
 
     ranges = []
-    range_src = []
     for entry in _entries(path, data, "ranges", lines, ("pattern",)):
         src = str(entry["pattern"]).replace("{N}", number)
         try:
             ranges.append((entry["id"], re.compile(src, re.IGNORECASE)))
         except re.error as exc:
             raise RuleError(path, lines.get(entry["id"]), f"rule {entry['id']!r}: bad pattern: {exc}") from exc
-        range_src.append(re.sub(r"\(\?P<\w+>", "(?:", src))
+    # The scanner's count delimits a count; parse_count (with the range rules above) reads
+    # it. One generic shape keeps the compiled casualty patterns small: a comparator and a
+    # number, or a number with an optional range/"or more" tail, or a vague or zero word.
     comparator = _wb(_alternation(list(comparators))) + rf"\s+{number_or_dozen}"
-    plus = rf"{number}(?:\s+or\s+more|\s*\+|\s+plus)"
-    count = ("(?:" + "|".join(
-        [r"(?<![\w\-])(?:" + "|".join(range_src) + r")(?![\w/%]|-[A-Za-z])",
-         comparator, plus, number_or_dozen,
-         _wb(_alternation(list(vague))), _wb(_alternation(list(zero)))]) + ")")
-    return _Quantities(units, tens, scales, zero, vague, by_id, comparators, tuple(ranges), number, count)
+    tail = rf"(?:\s*[-–—]\s*{number}|\s+(?:to|or)\s+{number}|\s+or\s+more|\s*\+|\s+plus)?"
+    between = rf"\bbetween\s+{number}\s+(?:and|to|-|–)\s+{number}"
+    count = ("(?:" + "|".join([between, comparator, number_or_dozen + tail,
+                               _wb(_alternation(list(vague))), _wb(_alternation(list(zero)))]) + ")")
+    starts = {p.split()[0] for p in list(vague) + list(zero) + list(comparators)} | set(units) | set(tens)
+    count_start = r"(?:\d[\d,]*(?![\w\-])|" + _wb(_alternation(sorted(starts))) + ")"
+    return _Quantities(units, tens, scales, zero, vague, by_id, comparators, tuple(ranges), number, count,
+                       count_start)
 
 
 def _norm(text: str) -> str:
@@ -223,6 +229,8 @@ def _number_value(text: str) -> int | None:
     tokens = [t for t in re.split(r"[\s\-]+", s) if t]
     if not tokens:
         return None
+    if len(tokens) == 3 and tokens[:2] == ["half", "a"] and tokens[2] in q.scales:
+        return q.scales[tokens[2]] // 2  # "half a million"
     total, current, last = 0, 0, None
     for i, token in enumerate(tokens):
         if token == "a" and i == 0 and len(tokens) > 1 and tokens[1] in q.scales:
@@ -387,17 +395,27 @@ def _casualty_rules() -> _Casualty:
     nonviolent = [str(w) for e in _entries(path, data, "nonviolent_causes", lines, ("words",)) for w in e["words"]]
     names["NONVIOLENT"] = _wb(_alternation(nonviolent))
     names["COUNT"] = q.count
-    article = _wb(r"(?:an?|another|one\s+other|the\s+other|the|his|her|its|their|he|she|him)")
+    article = _wb(r"(?:an?|another|one\s+other|the\s+other|the|his|her|its|their|he|she|him|himself|herself)")
     names["COUNTX"] = rf"(?:(?:(?:all\s+(?:of\s+)?)?(?:the|these|those)\s+|all\s+)?{q.count}|{article})"
     # stop words are matched case-sensitively: "IS militants" is a group, "is" a verb
     stop = "(?-i:" + names.get("GROUP_STOP", "(?!)") + ")"
     obj_stop = "(?-i:" + names.get("OBJECT_STOP", "(?!)") + ")"
     # a group word; a verb with an object ("the other detonated his belt", "a protest carrying
     # the coffins") ends the group
-    word = (r"(?:(?![A-Za-z]+(?:ed|ing)\s+(?:his|her|their|its|the|an?)\b)[A-Za-z][\w'’\-]*"
-            r"|\d+(?:st|nd|rd|th)\b|\([^()]{0,80}\))")
-    group = rf"(?:(?!{stop}|{q.count}(?!\s*\())(?:{word})(?:\s+(?!{stop}|{q.number})(?:{word})){{0,{GROUP_MAX_WORDS - 1}}})"
-    obj_group = rf"(?:(?!{stop}|{obj_stop}|{q.count}(?!\s*\())(?:{word})(?:\s+(?!{stop}|{obj_stop}|{q.number})(?:{word})){{0,{GROUP_MAX_WORDS - 1}}})"
+    word = (r"(?:(?:[A-Za-z]\.){2,}"  # "U.S."
+            r"|(?![A-Za-z]+(?:ed|ing)\s+(?:his|her|their|its|the|an?)\b)[A-Za-z][\w'’\-]*"
+            r"|\d+(?:st|nd|rd|th)\b|\d+-[A-Za-z][\w\-]*|\([^()]{0,80}\))")
+    # "one of the two pilots": a partitive may hold a number
+    partitive = rf"of\s+(?:the|them|those|these)\b(?:\s+{q.number})?"
+
+    def group_of(stops: str) -> str:
+        words = (rf"(?!{stops}|{q.count_start}(?!\s*\())(?:{word})"
+                 # possessive: a group never gives words back, so matching stays linear
+                 rf"(?:\s+(?!{stops}|{q.count_start})(?:{word})){{0,{GROUP_MAX_WORDS - 1}}}+")
+        return rf"(?:{partitive}(?:\s+{words})?|{words})"
+
+    group = group_of(stop)
+    obj_group = group_of(f"{stop}|{obj_stop}")
     names["CONJ"] = rf"(?:<<COUNTX>>(?:\s+{group})?)"
     names["OBJ_CONJ"] = rf"(?:<<COUNTX>>(?:\s+{obj_group})?)"
 
@@ -443,7 +461,8 @@ def _casualty_rules() -> _Casualty:
         if e["scope"] not in ("before", "sentence_before"):
             raise RuleError(path, lines.get(e["id"]), f"rule {e['id']!r}: scope must be before or sentence_before")
         exclusions.append((e["id"], e["scope"], compile_(e)))
-    non_person = frozenset(str(w).lower() for e in _entries(path, data, "non_person_nouns", lines, ("words",)) for w in e["words"])
+    non_person = frozenset(str(w).lower() for e in _entries(path, data, "non_person_nouns", lines, ("words",))
+                           for w in e["words"])
     plurals: dict[str, str] = {}
     for e in _entries(path, data, "irregular_plurals", lines, ("words",)):
         plurals.update({str(k).lower(): str(v).lower() for k, v in e["words"].items()})
@@ -473,16 +492,14 @@ class CasualtyMention:
     rule_id: str
 
 
-_SINGULAR_ARTICLES = ("a", "an", "another", "one other", "the other", "he", "she", "him")
+_SINGULAR_ARTICLES = ("a", "an", "another", "one other", "the other", "he", "she", "him", "himself", "herself")
 _POSSESSIVE_ARTICLES = ("the", "his", "her", "its", "their")
-_PRONOUNS = ("he", "she", "him", "her")
+_PRONOUNS = ("he", "she", "him", "her", "himself", "herself")
 # Words before a number that make it an age, an identifier or a unit, not a head count.
 _NOT_A_HEADCOUNT_BEFORE = re.compile(
     r"(?:\b(?:aged?|ages|route|highway|road|no|number|resolution|article|flight|bus|page|room|block|street|"
     r"km|kilometres?|kilometers?|brigade|battalion|division|unit|regiment|squadron|sector|zone|paragraph|"
     r"chapter|section|item)\.?|[$€£#])\s*$", re.IGNORECASE)
-_SENTENCE_START = re.compile(r"(?:[.!?]\s+|\n)(?=[^.!?\n]*$)")
-_CLAUSE_START = re.compile(r"[,;:.!?()\n](?=[^,;:.!?()\n]*$)")
 
 
 def find_casualties(text: str) -> list[CasualtyMention]:
@@ -540,12 +557,14 @@ def _verb_start(match: re.Match[str]) -> int:
 
 def _sentence_start(text: str, pos: int) -> int:
     """Offset where the sentence holding ``pos`` starts (approximate, punctuation based)."""
-    m = _SENTENCE_START.search(text, 0, pos) if pos else None
-    return m.end() if m else 0
+    ends = [text.rfind(mark, 0, pos) for mark in (". ", "! ", "? ", ".\n", "\n")]
+    best = max(ends)
+    return best + (1 if text[best] == "\n" else 2) if best >= 0 else 0
 
 
 def _mentions(text: str, match: re.Match[str], rule: _Rule, rules: _Casualty,
-              accepted: Sequence[tuple[int, int, CasualtyMention]]) -> Iterator[tuple[tuple[int, int], CasualtyMention]]:
+              accepted: Sequence[tuple[int, int, CasualtyMention]],
+              ) -> Iterator[tuple[tuple[int, int], CasualtyMention]]:
     """The mentions one rule match yields: one per counted conjunct (or per kind for negations)."""
     kinds = _kinds(match, rule, accepted)
     if not kinds:
@@ -567,7 +586,7 @@ def _mentions(text: str, match: re.Match[str], rule: _Rule, rules: _Casualty,
     role = rule.role
     if role in ("count", "total") and _subset_before(text, list_start, rules):
         role = "subset"
-    for c_start, c_end, count_text, group, g_end in _conjuncts(text, match, rules, rule.object_list):
+    for c_start, c_end, count_text, group, g_end, aside in _conjuncts(text, match, rules, rule.object_list):
         count = _conjunct_count(count_text, group, rules)
         if count is None or not _is_people(count_text, group, text, c_start, rules):
             continue
@@ -581,7 +600,9 @@ def _mentions(text: str, match: re.Match[str], rule: _Rule, rules: _Casualty,
             count = CountRange(0, count.high, mention=count.mention, rule_id=count.rule_id)
         qty = count.rule_id or "q.words"
         count = CountRange(count.low, count.high, mention=count.mention,
-                           rule_id=f"{role}:{rule.id}/{qty}")
+                           rule_id=f"{'subset' if aside and role in ('count', 'total') else role}:{rule.id}/{qty}")
+        if "subgroup" in rule.pattern.groupindex and match.group("subgroup"):
+            group, g_end = match.group("subgroup").strip(), match.end("subgroup")  # "5 of them children"
         end = g_end if group else c_end
         for kind in kinds:
             yield (c_start, c_end), CasualtyMention(c_start, end, kind, group, count, rule_id)
@@ -623,8 +644,9 @@ def _kinds(match: re.Match[str], rule: _Rule, accepted: Sequence[tuple[int, int,
 
 def _revision_cue(text: str, match: re.Match[str], rule: _Rule, rules: _Casualty) -> str | None:
     """The id of a revision cue in the clause around a match, if any."""
-    clause_from = _CLAUSE_START.search(text, max(0, match.start() - 80), match.start())
-    start = clause_from.end() if clause_from else max(0, match.start() - 80)
+    lead = text[max(0, match.start() - 80):match.start()]
+    cut = max(lead.rfind(mark) for mark in ",;:.!?()\n")
+    start = match.start() - len(lead) + cut + 1 if cut >= 0 else match.start() - len(lead)
     after = re.match(r"[^,;.!?\n]{0,40}", text[match.end():])
     window = text[start:match.end()] + (after.group(0) if after else "")
     for cue_id, pattern in rules.revision:
@@ -640,8 +662,12 @@ def _subset_before(text: str, start: int, rules: _Casualty) -> bool:
 
 
 def _conjuncts(text: str, match: re.Match[str], rules: _Casualty,
-               is_object: bool) -> Iterator[tuple[int, int, str, str, int]]:
-    """(count start, count end, count text, group, group end) for each conjunct of the list."""
+               is_object: bool) -> Iterator[tuple[int, int, str, str, int, bool]]:
+    """(count start, count end, count text, group, group end, aside) for each conjunct of the list.
+
+    ``aside`` marks a partitive after a bare comma ("Eight people, four of them children,"):
+    part of the figure before it, not another group.
+    """
     pattern = rules.obj_conj if is_object else rules.conj
     pos, end = match.start("list"), match.end("list")
     items: list[tuple[int, int, str, str, int, bool]] = []  # ..., followed by a bare comma
@@ -658,12 +684,15 @@ def _conjuncts(text: str, match: re.Match[str], rules: _Casualty,
         if not sep:
             break
         pos = sep.end()
+    after_bare_comma = False
     for c_start, c_end, count_text, group, g_end, bare_comma in items:
+        aside = after_bare_comma and bool(re.match(r"of\s+(?:them|whom)\b", group, re.IGNORECASE))
+        after_bare_comma = bare_comma
         # "In the north, 6 soldiers were killed": an article phrase cut off by a bare comma
         # is an adverbial, not one of the counted groups
         if bare_comma and _norm(count_text) in _SINGULAR_ARTICLES + _POSSESSIVE_ARTICLES:
             continue
-        yield c_start, c_end, count_text, group, g_end
+        yield c_start, c_end, count_text, group, g_end, aside
 
 
 def _conjunct_count(count_text: str, group: str, rules: _Casualty) -> CountRange | None:
@@ -768,12 +797,35 @@ def merge_casualties(mentions: Sequence[CasualtyMention]) -> tuple[Casualty, ...
     buckets: dict[tuple[str, str], list[CasualtyMention]] = {}
     for m in sorted(mentions, key=lambda m: m.start):
         buckets.setdefault((group_key(m.group), m.kind), []).append(m)
+    _absorb_restatements(buckets)
     out = []
     for (_key, kind), items in buckets.items():
         winner = _winner(items)
         history = tuple(m.count for m in items if m is not winner)
         out.append(Casualty(group=winner.group, kind=kind, count=winner.count, history=history))
     return tuple(out)
+
+
+def _absorb_restatements(buckets: dict[tuple[str, str], list[CasualtyMention]]) -> None:
+    """Move group-less figures that repeat a named group's figure into that group.
+
+    "33 KIA in airstrike ... 33 Turkish soldiers were killed" states one figure twice; only
+    plain counts are moved (a toll or a coding note is a total, not a restatement).
+    """
+    for (key, kind), items in list(buckets.items()):
+        if key:
+            continue
+        for m in list(items):
+            if _role(m.count) != "count":
+                continue
+            same = [k for k, ms in buckets.items() if k[0] and k[1] == kind
+                    and any((x.count.low, x.count.high) == (m.count.low, m.count.high) for x in ms)]
+            if len(same) == 1:
+                items.remove(m)
+                buckets[same[0]].append(m)
+                buckets[same[0]].sort(key=lambda x: x.start)
+        if not items:
+            del buckets[(key, kind)]
 
 
 def _winner(items: Sequence[CasualtyMention]) -> CasualtyMention:

@@ -39,7 +39,7 @@ _SMALL_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "f
                   "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15,
                   "twenty": 20, "thirty": 30, "a few": 3, "several": 3}
 _KINDS = ("range", "day", "month", "past_n", "ago", "relative", "this_month", "last_month", "last_week",
-          "this_week", "weekday", "year", "last_year", "this_year", "dateparser")
+          "this_week", "weekday", "year", "last_year", "this_year", "dateparser", "anchored")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -70,6 +70,7 @@ class _Dates:
     months: dict[str, int]
     weekdays: dict[str, int]
     relative: dict[str, int]
+    anchored: dict[str, int]
     rules: tuple[_Rule, ...]
     cues: tuple[tuple[str, str, int, re.Pattern[str]], ...]
 
@@ -104,6 +105,7 @@ def _dates() -> _Dates:
     months = _mapping(path, data, "months", lines)
     weekdays = _mapping(path, data, "weekdays", lines)
     relative = _mapping(path, data, "relative_days", lines)
+    anchored = _mapping(path, data, "anchored_days", lines)
     if not all(1 <= m <= 12 for m in months.values()) or not all(0 <= d <= 6 for d in weekdays.values()):
         raise RuleError(path, None, "months must be 1-12 and weekdays 0-6")
     full_months = [m for m, n in months.items() if len(m) > 3 and m != calendar.month_abbr[n].lower() and m != "sept"]
@@ -112,6 +114,7 @@ def _dates() -> _Dates:
         "MONTH_FULL": _alternation(full_months),
         "WEEKDAY": _alternation(list(weekdays)),
         "RELATIVE_DAY": _alternation(list(relative)),
+        "ANCHORED_DAY": _alternation(list(anchored)),
         "DAY": r"(?:[12]\d|3[01]|0?[1-9])(?!\d|[/.:]\d)",
         "YEAR": r"(?:19|20)\d{2}(?!\d)",
     }
@@ -134,11 +137,12 @@ def _dates() -> _Dates:
         rules.append(_Rule(entry["id"], entry["kind"], compile_(entry)))
     cues = []
     for entry in data.get("precision_cues") or []:
-        if not isinstance(entry, dict) or entry.get("scope") not in ("before", "after") or entry.get("precision") not in (1, 2, 3):
+        if (not isinstance(entry, dict) or entry.get("scope") not in ("before", "after")
+                or entry.get("precision") not in (1, 2, 3)):
             raise RuleError(path, lines.get(entry.get("id")) if isinstance(entry, dict) else None,
                             "a precision cue needs an id, scope before/after and precision 1-3")
         cues.append((entry["id"], entry["scope"], entry["precision"], compile_(entry)))
-    return _Dates(months, weekdays, relative, tuple(rules), tuple(cues))
+    return _Dates(months, weekdays, relative, anchored, tuple(rules), tuple(cues))
 
 
 # ---------------------------------------------------------------------- segmentation
@@ -154,7 +158,8 @@ def _segments(text: str, boundary: re.Pattern[str], check_abbreviation: bool) ->
     """Split text into spans at boundaries (skipping abbreviations such as "Feb.")."""
     spans, start = [], 0
     for m in boundary.finditer(text):
-        if check_abbreviation and "\n" not in m.group(0) and _ABBREVIATIONS.search(text[max(0, m.start() - 6):m.start() + 1]):
+        if (check_abbreviation and "\n" not in m.group(0)
+                and _ABBREVIATIONS.search(text[max(0, m.start() - 6):m.start() + 1])):
             continue
         spans.append(Span(start, m.end()))
         start = m.end()
@@ -221,7 +226,10 @@ def _find(text: str, base: dt.date | None) -> list[DateMention]:
                 continue
             if not _names_capitalised(match, table):
                 continue
-            value = _resolve(rule, match, base, table)
+            if rule.kind == "anchored":
+                value = _resolve_anchored(rule, match, base, table, found)
+            else:
+                value = _resolve(rule, match, base, table)
             if value is None:
                 continue
             value = _with_precision_cue(text, match, value, table)
@@ -230,6 +238,19 @@ def _find(text: str, base: dt.date | None) -> list[DateMention]:
                                      _containing(sentences, match.start()), _containing(paragraphs, match.start())))
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _resolve_anchored(rule: _Rule, m: re.Match[str], base: dt.date | None, table: _Dates,
+                      found: Sequence[DateMention]) -> DateValue | None:
+    """"The previous day": a day offset from the last full date before it, else from publication."""
+    offset = table.anchored.get(re.sub(r"\s+", " ", m.group(0)).lower())
+    if offset is None:
+        return None
+    earlier = [d for d in found if d.start < m.start() and d.date.value and _parse_iso(d.date.value)
+               and len(d.date.value) == 10]
+    anchor = _parse_iso(max(earlier, key=lambda d: d.start).date.value or "") if earlier else base
+    value = (anchor + dt.timedelta(days=offset)).isoformat() if anchor else None
+    return DateValue(value, None, 1, m.group(0), Span(m.start(), m.end()), rule.id)
 
 
 def _names_capitalised(match: re.Match[str], table: _Dates) -> bool:
@@ -272,7 +293,8 @@ def _resolve(rule: _Rule, m: re.Match[str], base: dt.date | None, table: _Dates)
         if rule.kind == "day":
             return value(start, 1)
         month2 = table.months.get((g.get("month2") or month_word).lower().rstrip("."))
-        end = _day_value(int(g["day2"]), month2, int(g.get("year2") or year) if (g.get("year2") or year) else None, base)
+        end_year = g.get("year2") or year
+        end = _day_value(int(g["day2"]), month2, int(end_year) if end_year else None, base)
         return value(start, _range_precision(start, end), end)
     if rule.kind == "month":
         month = table.months.get(g["month"].lower().rstrip("."))
@@ -283,6 +305,8 @@ def _resolve(rule: _Rule, m: re.Match[str], base: dt.date | None, table: _Dates)
         return value(f"{year:04d}-{month:02d}" if year else None, precision)
     if rule.kind == "year":
         return value(g["year"], 3)
+    if rule.kind == "dateparser":
+        return _dateparser(g.get("text") or "", base, value)
     if base is None:
         return value(None, _relative_precision(rule.kind))
     return _resolve_relative(rule, {**g, "_mention": mention}, base, table, value)
@@ -325,8 +349,6 @@ def _resolve_relative(rule: _Rule, g: dict[str, Any], base: dt.date, table: _Dat
         if kind == "past_n":
             return value(start.isoformat(), _range_precision(start.isoformat(), base.isoformat()), base.isoformat())
         return value(start.isoformat(), {"day": 1, "week": 2}.get(unit, 3))
-    if kind == "dateparser":
-        return _dateparser(g.get("text") or "", base, value)
     return None
 
 
@@ -377,14 +399,15 @@ def _range_precision(start: str | None, end: str | None) -> int:
     return 2 if abs((b - a).days) <= WEEK_PRECISION_MAX_DAYS else 3
 
 
-def _dateparser(text: str, base: dt.date, value: Any) -> DateValue | None:
+def _dateparser(text: str, base: dt.date | None, value: Any) -> DateValue | None:
     """Leftover numeric dates via dateparser (day first, past preferred, no network)."""
     try:
         import dateparser  # slow import: only for leftovers
     except ImportError:
         return None
-    settings = {"RELATIVE_BASE": dt.datetime.combine(base, dt.time()), "PREFER_DATES_FROM": "past",
-                "DATE_ORDER": "DMY", "STRICT_PARSING": True}
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY", "STRICT_PARSING": True}
+    if base is not None:
+        settings["RELATIVE_BASE"] = dt.datetime.combine(base, dt.time())
     parsed = dateparser.parse(text, languages=["en"], settings=settings)
     return value(parsed.date().isoformat(), 1) if parsed else None
 
