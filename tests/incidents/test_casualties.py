@@ -334,3 +334,10 @@ def test_bad_casualty_rule_names_its_line(tmp_path, monkeypatch, rule: str, reas
         assert reason in info.value.reason
     finally:
         cas._casualty_rules.cache_clear()
+
+
+def test_groupless_restatement_merges_into_named_group() -> None:
+    text = "33 KIA in airstrike. 33 Turkish soldiers were killed in the strike on Thursday."
+    merged = merge_casualties(find_casualties(text))
+    assert [(c.group, c.count.low, len(c.history)) for c in merged] == [("Turkish soldiers", 33, 1)]
+    assert headline_fatalities(merged) == 33

@@ -802,7 +802,8 @@ def merge_casualties(mentions: Sequence[CasualtyMention]) -> tuple[Casualty, ...
     for (_key, kind), items in buckets.items():
         winner = _winner(items)
         history = tuple(m.count for m in items if m is not winner)
-        out.append(Casualty(group=winner.group, kind=kind, count=winner.count, history=history))
+        group = winner.group or next((m.group for m in items if m.group), "")
+        out.append(Casualty(group=group, kind=kind, count=winner.count, history=history))
     return tuple(out)
 
 

