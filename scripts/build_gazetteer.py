@@ -57,6 +57,7 @@ LATIN_NAME = re.compile(r"^[A-Z][A-Za-z '\-.]{2,39}$")
 # (rapidfuzz ratio); set by reading which GeoNames alternates of Turkish villages were exonyms.
 ALT_MIN_SIMILARITY = 70
 ALT_ANY_POPULATION = 100_000
+STRICT_ALTERNATES = {"TR"}
 FOREIGN_CITY_POPULATION = 100_000
 # English country names that GeoNames' country table spells otherwise.
 EXTRA_FOREIGN = (("Britain", "GB"), ("Great Britain", "GB"), ("England", "GB"), ("Scotland", "GB"),
@@ -73,13 +74,15 @@ def ascii_fold(text: str) -> str:
     return re.sub(r"[‘’ʿʾ`´ʼ]", "'", text)
 
 
-def latin_alternates(names: list[str], keep: set[str], population: int) -> list[str]:
+def latin_alternates(names: list[str], keep: set[str], population: int, strict: bool = False) -> list[str]:
     """Latin-script alternate names worth matching (no codes, no lower-case romanisations).
 
-    A small place keeps only spellings of its own name (string similarity >= ALT_MIN_SIMILARITY):
-    GeoNames also lists historical and foreign exonyms ("Philadelphia" for Alasehir, "Chile" for
-    Sile) that would turn ordinary English text into false places. Cities of at least
-    ALT_ANY_POPULATION keep every Latin alternate (Halab, Trablous, Constantinople).
+    With ``strict`` (Turkish places), a small place keeps only spellings of its own name (string
+    similarity >= ALT_MIN_SIMILARITY): GeoNames lists Greek, Latin and Armenian historical names
+    for them ("Philadelphia" for Alasehir, "Chile" for Sile) that would turn ordinary English text
+    into false places. Cities of at least ALT_ANY_POPULATION keep every Latin alternate
+    (Constantinople). Arabic-named places keep all: their alternates are mostly transliterations
+    ("Muzeirib", "Kisweh") that a similarity test on short names would wrongly drop.
     """
     out: list[str] = []
     seen = {ascii_fold(k).lower() for k in keep}
@@ -90,7 +93,7 @@ def latin_alternates(names: list[str], keep: set[str], population: int) -> list[
             continue
         if folded.lower() in seen:
             continue
-        if population < ALT_ANY_POPULATION and max(
+        if strict and population < ALT_ANY_POPULATION and max(
                 fuzz.ratio(folded.lower(), b) for b in base) < ALT_MIN_SIMILARITY:
             continue
         seen.add(folded.lower())
@@ -192,7 +195,8 @@ def build(source: Path, out: Path, use_gnc: bool) -> dict[str, int]:
             a2_name = admin2_short(admin2[a2_key][1]) if a2_key in admin2 else ""
             lat, lon, pop = float(rec["latitude"]), float(rec["longitude"]), int(rec["population"] or 0)
             name = rec["name"]
-            alts = latin_alternates(alternates.get(rec["geonameid"], []), {name, ascii_fold(name)}, pop)
+            alts = latin_alternates(alternates.get(rec["geonameid"], []), {name, ascii_fold(name)}, pop,
+                                    strict=cc in STRICT_ALTERNATES)
             rows[cc].append({
                 "id": f"gn{rec['geonameid']}", "name": name, "ascii": ascii_fold(name),
                 "alt_names": "|".join(alts), "country": cc, "admin1": a1_name, "admin2": a2_name,
@@ -217,7 +221,7 @@ def build(source: Path, out: Path, use_gnc: bool) -> dict[str, int]:
         short = admin2_short(ascii_name)
         a1_name = admin1.get(f"{cc}.{a1_code}", ("", "", ""))[1]
         lat, lon = weighted_centroid(a2_points[key])
-        alts = "|".join(n for n in {name, ascii_name} if ascii_fold(n) != short)
+        alts = "|".join(n for n in sorted({name, ascii_name}) if ascii_fold(n) != short)
         rows[cc].append(area_row(gid, short, short, alts, cc, a1_name, short, "admin2",
                                  lat, lon, a2_points[key]))
     counts = {}

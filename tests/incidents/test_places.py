@@ -152,6 +152,30 @@ def test_non_places_rejected(nlp, text):
     assert [m.place.mention for m in _places(nlp, text) if m.place.geo_precision < 3] == []
 
 
+@pytest.mark.parametrize("text", [
+    "They flew to Mandalay last year.",             # fuzzy match to an Iraqi town, but a foreign city
+    "Officials in Riyadh said the talks failed.",   # a small Iraqi village shares the name of a capital
+    "The USA and the UN voted on the text.",        # acronyms
+    "Minister Amran said the talks would resume.",  # a title makes the next name a person
+    "Voters in Britain and Chile went to the polls.",
+])
+def test_foreign_and_person_names_rejected(nlp, text):
+    assert [m.place.mention for m in _places(nlp, text) if "demonym" not in m.rule_id] == []
+
+
+@given(st.text(alphabet=st.sampled_from(list("Al- Deir ez Zor,()Sirwah Marib. in near \n'")), max_size=80))
+@settings(max_examples=40, deadline=None)
+def test_resolve_places_offsets_are_consistent(nlp, text):
+    doc = nlp(text)
+    mentions = resolve_places(doc)
+    for m in mentions:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == m.place.mention
+        assert m.place.geo_precision in (1, 2, 3)
+    place = place_for_event(mentions, 0, min(1, len(text)), doc)
+    assert place is None or place.lat is not None
+
+
 def test_demonym_is_country_level_only(nlp):
     mentions = _places(nlp, "The Syrian army said it would respond.")
     assert [(m.place.country, m.place.geo_precision) for m in mentions] == [("SY", 3)]
@@ -297,9 +321,9 @@ def test_gazetteer_patterns_feed_an_entity_ruler(nlp):
     spacy = pytest.importorskip("spacy")
     blank = spacy.blank("en")
     ruler = blank.add_pipe("entity_ruler")
-    ruler.add_patterns([p for p in patterns if p["id"] in ("cur:sy-deirezzor", "cur:ye-hodeidah")])
-    doc = blank("Shelling hit Deir ez-Zor and Hodeidah.")
-    assert {e.ent_id_ for e in doc.ents} == {"cur:sy-deirezzor", "cur:ye-hodeidah"}
+    ruler.add_patterns([p for p in patterns if p["id"] in ("cur:sy-deirezzor", "cur:ye-hodeidah", "cur:ye-taiz")])
+    doc = blank("Shelling hit Deir ez-Zor, Ta'izz and Hodeidah.")
+    assert {e.ent_id_ for e in doc.ents} == {"cur:sy-deirezzor", "cur:ye-hodeidah", "cur:ye-taiz"}
 
 
 # --------------------------------------------------------------------- benchmark

@@ -12,7 +12,7 @@ import io
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 GOOD_NAME = "good_report.txt"
@@ -111,7 +111,6 @@ class Case:
     min_stored: int = 0  # documents from the bad file that must be stored
     max_stored: int | None = None
     max_bytes: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
 CASES: list[Case] = [

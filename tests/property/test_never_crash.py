@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from corroborator.clean import clean
 from corroborator.ingest import IngestOptions, ingest
 from corroborator.records import Article, RawDocument, Reject
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples per property; raise for a deep run: CORROBORATOR_HYPOTHESIS_EXAMPLES=2000 pytest tests/property
+EXAMPLES = int(os.environ.get("CORROBORATOR_HYPOTHESIS_EXAMPLES", "40"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SUFFIXES = [".txt", ".html", ".jsonl", ".csv", ".tsv", ".warc", ".txt.gz", ".jsonl.gz", ".csv.gz", ".warc.gz",
             ".html.gz", ".bin"]
 # Byte strings that look like the start of real formats, so random tails reach deeper code paths.

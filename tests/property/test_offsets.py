@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as html_lib
+import os
 import re
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -11,7 +12,9 @@ from hypothesis import strategies as st
 from corroborator.clean import clean
 from corroborator.records import Article, InputFormat, Provenance, RawDocument, TextMap
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples per property; raise for a deep run: CORROBORATOR_HYPOTHESIS_EXAMPLES=2000 pytest tests/property
+EXAMPLES = int(os.environ.get("CORROBORATOR_HYPOTHESIS_EXAMPLES", "40"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 WORDS = ["harbour", "bridge", "council", "river", "convoy", "said", "the", "on", "Monday", "after", "repairs",
          "village", "café", "résumé", "naïve", "“quoted”", "it’s", "—", "3", "2021", "Officials", "were", "north"]
@@ -41,6 +44,11 @@ def check_substring(tm: TextMap, raw: str, start: int, end: int, entities: bool)
     # the substring's non-space characters appear, in order, in the raw slice (entities decoded)
     piece = raw[span.start:span.end]
     if entities:
+        # an entity maps to its first raw character ("&"), so a span ending on one stops after the "&":
+        # read the entity to its end before decoding (see the TextBuilder.add_at contract)
+        tail = re.match(r"[#\w]*;", raw[span.end:])
+        if re.search(r"&#?\w*$", piece) and tail:
+            piece += tail.group(0)
         piece = html_lib.unescape(re.sub(r"<[^>]*>", " ", piece))
     want = [c for c in tm.text[start:end] if not c.isspace()]
     it = iter(piece)

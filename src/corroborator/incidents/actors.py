@@ -144,17 +144,17 @@ def actor_patterns() -> list[dict[str, Any]]:
     return patterns
 
 
+@functools.cache
+def _tokenizer() -> Any:
+    """English tokenizer (the model's rules) to split aliases as texts are split."""
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
 def _words(alias: str) -> list[str]:
-    """Split an alias roughly as spaCy's tokenizer does (hyphens become tokens)."""
-    out: list[str] = []
-    for part in alias.split():
-        pieces = part.split("-")
-        for i, piece in enumerate(pieces):
-            if piece:
-                out.append(piece)
-            if i < len(pieces) - 1:
-                out.append("-")
-    return out
+    """Split an alias as spaCy's English tokenizer does."""
+    return [t.text for t in _tokenizer()(alias)]
 
 
 @functools.cache
@@ -194,7 +194,7 @@ def find_actors(doc: Doc) -> list[ActorMention]:
     for start, end, eid in found:
         same.setdefault((start, end), []).append(eid)
     taken = [False] * len(doc)
-    out: list[ActorMention] = []
+    out: list[ActorMention] = _kin_groups(doc, taken)
     for start, end, eid in found:
         if any(taken[start:end]):
             continue
@@ -204,6 +204,55 @@ def find_actors(doc: Doc) -> list[ActorMention]:
         alts = tuple(d["entries"][e] for e in same[(start, end)] if e != eid)
         out.append(ActorMention(start, end, span.start_char, span.end_char, span.text, d["entries"][eid], eid, alts))
     out.sort(key=lambda m: m.start)
+    return out
+
+
+_KIN_WORDS = {"family": "Clan", "families": "Clan", "clan": "Clan", "clans": "Clan", "tribe": "Tribal",
+              "tribesmen": "Tribal", "tribes": "Tribal", "tribal": "Tribal"}
+_NAME_GLUE = {"al", "el", "bani", "ba", "bin", "abu", "ibn", "beit", "bayt", "aal", "-"}
+
+
+def _name_before(doc: Doc, end: int) -> int:
+    """Start of the capitalised name ending just before token ``end`` (== end when none)."""
+    i = end
+    while i > 0:
+        t = doc[i - 1]
+        if (t.text[:1].isupper() and t.is_alpha and t.pos_ in ("PROPN", "ADJ", "NOUN")) or (
+            t.lower_ in _NAME_GLUE and i < end
+        ):
+            i -= 1
+            continue
+        break
+    while i < end and doc[i].lower_ in _NAME_GLUE - {"al", "el", "bani", "ba", "aal", "beit", "bayt"}:
+        i += 1
+    return i
+
+
+def _kin_groups(doc: Doc, taken: list[bool]) -> list[ActorMention]:
+    """Named families and tribes ("the Al X and Al Y families", "X tribesmen") as identity militias."""
+    out: list[ActorMention] = []
+    for tok in doc:
+        kind = _KIN_WORDS.get(tok.lower_)
+        if kind is None or taken[tok.i]:
+            continue
+        start = _name_before(doc, tok.i)
+        if start == tok.i or not any(doc[k].pos_ == "PROPN" for k in range(start, tok.i)):
+            continue
+        names = [(start, tok.i + 1, doc[start:tok.i].text)]
+        # "the X and Y families": the first conjunct shares the kin word
+        if start > 1 and doc[start - 1].lower_ == "and":
+            s2 = _name_before(doc, start - 1)
+            if s2 < start - 1:
+                names.insert(0, (s2, start - 1, doc[s2:start - 1].text))
+        for s, e, name in names:
+            if any(taken[s:e]):
+                continue
+            for k in range(s, e):
+                taken[k] = True
+            eid = f"kin-{kind.lower()}"
+            entry = ActorEntry(eid, f"{name} {kind} Militia ({{country}})", 4, templated=True)
+            span = doc[s:e]
+            out.append(ActorMention(s, e, span.start_char, span.end_char, span.text, entry, eid))
     return out
 
 

@@ -42,6 +42,7 @@ _MODALS = {"would", "could", "might", "will", "shall", "should", "wo", "can", "'
 _PLAN_LEMMAS = {
     "plan", "threaten", "vow", "intend", "warn", "want", "seek", "aim", "prepare", "plot", "promise",
     "pledge", "urge", "consider", "hope", "expect", "propose", "fear", "refuse", "avoid", "prevent",
+    "accuse", "suspect", "charge", "allege", "deny",
 }
 _PLAN_NOUNS = {"threat", "plan", "fear", "risk", "possibility", "warning", "prospect", "danger", "preparation", "call"}
 _CONDITIONAL_MARKS = {"if", "unless", "whether", "lest"}
@@ -396,6 +397,11 @@ def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[Acto
             h = h.head
         if h.pos_ in ("VERB", "AUX") and (h.lemma_.lower() in _LIGHT_VERBS or trigger.dep_ in ("nsubj", "dobj")):
             heads.append(h)
+    # a coordinated verb ("launched an attack ... and took control") shares its subject
+    if trigger.dep_ == "conj" and trigger.pos_ == "VERB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children):
+        for c in trigger.head.children:
+            if c.dep_ == "nsubj":
+                a1 += _mention_for(c, by_token)
     for hd in heads:
         for c in hd.children:
             dep = c.dep_
@@ -463,10 +469,12 @@ def _object_is_place(tok: Token) -> bool:
     return False
 
 
-def _victims(sent: Span) -> str | None:
-    """'civilian' or 'armed' by the nouns of a sentence's casualty phrases."""
+def _victims(sent: Span, after: int = 0) -> str | None:
+    """'civilian' or 'armed' by the nouns after the trigger (the targets and casualties)."""
     civ = arm = 0
     for t in sent:
+        if t.i <= after:
+            continue
         lemma = t.lemma_.lower()
         if lemma in _CIVILIAN_WORDS:
             civ += 1
@@ -479,13 +487,35 @@ def _victims(sent: Span) -> str | None:
     return None
 
 
+#: A means cue types a generic trigger only within this many tokens of it, or inside its
+#: phrase (set on the ACLED tuning split: 6 tokens keeps "attacked ... with mortars" and
+#: drops an IED told in a later clause).
+CUE_WINDOW = 6
+
+
+def _near(trigger: Token, cue: Match) -> bool:
+    """Whether a cue belongs to the trigger's own act (close by, or in its phrase/clause)."""
+    if abs(cue.start - trigger.i) <= CUE_WINDOW:
+        return True
+    tok = trigger.doc[cue.start]
+    verb = _governor(trigger)
+    t = tok
+    for _ in range(10):
+        if t.i in (trigger.i, verb.i):
+            return True
+        if t.dep_ in ("relcl", "advcl", "ccomp", "conj") or t.head.i == t.i:
+            return False
+        t = t.head
+    return False
+
+
 def _type_generic(
-    sent: Span, matches: list[Match], cues: list[Match], a1: list[ActorMention], a2: list[ActorMention],
+    sent: Span, trigger: Token, cues: list[Match], a1: list[ActorMention], a2: list[ActorMention],
     default: SubEventType | None,
 ) -> SubEventType:
     """Type a generic violence trigger: cues first, then the target, then the victims."""
     _, cue_rules = load_rules()
-    groups = {c.rule.group for c in cues}
+    groups = {c.rule.group for c in cues if _near(trigger, c)}
     for rule in cue_rules:  # precedence order of the cue list
         if rule.group in groups and rule.sub_event_type:
             return rule.sub_event_type
@@ -495,11 +525,11 @@ def _type_generic(
             return SubEventType.ATTACK
         if target.entry.inter in (1, 2, 3, 4, 8):
             return SubEventType.ARMED_CLASH
-    victims = _victims(sent)
-    if victims == "civilian":
-        return SubEventType.ATTACK
     if default is not None:
         return default
+    victims = _victims(sent, trigger.i)
+    if victims == "civilian":
+        return SubEventType.ATTACK
     if victims == "armed":
         return SubEventType.ARMED_CLASH
     return SubEventType.ATTACK
@@ -538,6 +568,7 @@ def sentence_mentions(doc: Doc, actors: Sequence[ActorMention] | None = None) ->
         cues = [m for m in matches if m.rule.kind == "cue"]
         trig = [m for m in matches if m.rule.kind != "cue" and not _in_actor(m, by_token)]
         trig = [m for m in trig if not is_suppressed(doc[m.start])]
+        trig = _drop_grievances(doc, trig)
         events = [m for m in trig if m.rule.kind == "event"]
         modifiers = [m for m in trig if m.rule.kind == "modifier"]
         casualties = [m for m in trig if m.rule.kind == "casualty"]
@@ -545,7 +576,11 @@ def sentence_mentions(doc: Doc, actors: Sequence[ActorMention] | None = None) ->
             continue
         sent_actors = [a for a in actors if sent.start <= a.start < sent.end]
         clusters: list[EventMention] = []
-        for m in sorted(events or casualties[:1], key=lambda m: (-m.rule.priority, m.start)):
+        # a killing beside only strategic triggers ("killed 15 militants and burnt depots")
+        # is a violent event of its own
+        if casualties and all(_strategic(m) for m in events):
+            events = events + casualties[:1]
+        for m in sorted(events or casualties[:1], key=lambda m: (0 if m.rule.kind == "casualty" and _all_strategic(events) else 1, -m.rule.priority, m.start)):
             tok = doc[m.start]
             a1, a2 = _roles(tok, by_token)
             rule = m.rule
@@ -555,7 +590,7 @@ def sentence_mentions(doc: Doc, actors: Sequence[ActorMention] | None = None) ->
                     continue
                 sub = _territory_type(a1 or _fallback_a1(tok, sent_actors, a2))
             elif generic:
-                sub = _type_generic(sent, trig, cues, a1, a2, rule.default)
+                sub = _type_generic(sent, tok, cues, a1, a2, rule.default)
             else:
                 sub = rule.sub_event_type  # type: ignore[assignment]
             joined = _join(clusters, m, sub, generic, tok)
@@ -592,11 +627,49 @@ def sentence_mentions(doc: Doc, actors: Sequence[ActorMention] | None = None) ->
     return out
 
 
+def _strategic(m: Match) -> bool:
+    sub = m.rule.sub_event_type
+    return sub is not None and SUB_EVENT_PARENT[sub] == EventType.STRATEGIC and sub != SubEventType.ARRESTS
+
+
+def _all_strategic(events: list[Match]) -> bool:
+    return all(_strategic(m) or m.rule.kind == "casualty" for m in events)
+
+
+def _drop_grievances(doc: Doc, trig: list[Match]) -> list[Match]:
+    """Drop triggers inside what a protest is about ("protest against the detention of ...")."""
+    protests = [m for m in trig if m.rule.sub_event_type == SubEventType.PEACEFUL_PROTEST]
+    if not protests:
+        return trig
+    out = []
+    for m in trig:
+        tok = doc[m.start]
+        inside = False
+        for p in protests:
+            if p is m:
+                continue
+            ptok = doc[p.start]
+            if tok.i != ptok.i and tok in ptok.subtree:
+                # only across a preposition/clausal complement: the grievance, not the protest's own act
+                t = tok
+                while t.head.i != ptok.i and t.head.i != t.i:
+                    t = t.head
+                if t.dep_ in ("prep", "acl", "advcl", "relcl", "xcomp") or any(
+                    a.dep_ == "prep" for a in tok.ancestors if ptok in a.ancestors or a.i == ptok.i):
+                    inside = True
+                    break
+        if not inside:
+            out.append(m)
+    return out
+
+
 def _in_actor(m: Match, by_token: dict[int, ActorMention]) -> bool:
     """A trigger word inside an actor name ("Air Force", "Popular Resistance") is no trigger."""
-    if all(i in by_token for i in range(m.start, m.end)):
-        return m.rule.kind != "event" or m.rule.priority < 60
-    return False
+    if not all(i in by_token for i in range(m.start, m.end)):
+        return False
+    entry = by_token[m.start].entry
+    # generic nouns ("protesters", "angry mob") still tell the event; named actors do not
+    return not (entry is not None and entry.templated and not entry.state_role)
 
 
 def _fallback_a1(tok: Token, sent_actors: list[ActorMention], a2: list[ActorMention]) -> list[ActorMention]:
@@ -630,7 +703,11 @@ def _join(clusters: list[EventMention], m: Match, sub: SubEventType, generic: bo
     """The sentence cluster a further trigger belongs to, if any."""
     if not clusters:
         return None
-    if m.rule.kind == "casualty" or generic:
+    if m.rule.kind == "casualty":
+        violent = [c for c in clusters if SUB_EVENT_PARENT[c.sub_event_type] != EventType.STRATEGIC
+                   or c.sub_event_type == SubEventType.ARRESTS]
+        return violent[0] if violent else None
+    if generic:
         return clusters[0]
     for c in clusters:
         if _group(c.sub_event_type) == _group(sub) or c.generic:
@@ -670,11 +747,13 @@ def merge_mentions(
             last = ev.mentions[-1]
             near = m.sent_index - last.sent_index <= MERGE_WINDOW
             same_family = _group(ev.sub_event_type) == _group(m.sub_event_type)
-            if not (same_family or m.casualty_only or (m.generic and SUB_EVENT_PARENT[m.sub_event_type] == ev.event_type)):
+            coref_generic = m.generic and m.coreferent and ev.event_type != EventType.STRATEGIC
+            if not (same_family or m.casualty_only or coref_generic
+                    or (m.generic and SUB_EVENT_PARENT[m.sub_event_type] == ev.event_type)):
                 continue
             if m.sent_index == last.sent_index and not m.casualty_only:
                 continue
-            if not (near or (m.coreferent and same_family)):
+            if not (near or (m.coreferent and (same_family or coref_generic))):
                 continue
             if not _actors_compatible(ev, m):
                 continue

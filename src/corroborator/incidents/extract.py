@@ -33,6 +33,7 @@ from corroborator.records import (
     Incident,
     Place,
     Span,
+    SubEventType,
     TextMap,
 )
 
@@ -51,6 +52,13 @@ SALIENCE_CASUALTIES = 0.1
 #: Time precision given to a publication-date fallback (ACLED 2: "within days"): the
 #: report's date bounds the event but rarely is the event day.
 FALLBACK_TIME_PRECISION = 2
+
+#: Actor entry used for unnamed perpetrators of violent events.
+UNIDENTIFIED_ENTRY = "gen-unidentified"
+_UNIDENTIFIED_PERPETRATOR = {
+    SubEventType.REMOTE_EXPLOSIVE, SubEventType.SHELLING, SubEventType.GRENADE, SubEventType.ATTACK,
+    SubEventType.SUICIDE_BOMB, SubEventType.ABDUCTION, SubEventType.ARMED_CLASH,
+}
 
 try:  # colleague modules; the extractor degrades to fewer fields without them
     from corroborator.incidents import places as _places
@@ -113,9 +121,14 @@ class _Context:
         """The date stated for evidence at ``[start, end)``, if any."""
         key = (start, end)
         if key not in self._date_cache:
-            self._date_cache[key] = (
-                _dates.date_for_event(self.date_mentions, start, end, self.published) if _dates is not None else None
-            )
+            value = None
+            if _dates is not None:
+                # a full date beats a year-less one ("July 7 neighbourhood") when both are near
+                full = [d for d in self.date_mentions if d.date.value and not d.date.value.startswith("X")]
+                value = _dates.date_for_event(full, start, end, self.published) if full else None
+                if value is None:
+                    value = _dates.date_for_event(self.date_mentions, start, end, self.published)
+            self._date_cache[key] = value
         return self._date_cache[key]
 
     def compatible(self, a: EventMention, b: EventMention) -> bool:
@@ -167,6 +180,8 @@ def extract_incidents(
         return []
     ctx = _Context(doc, published, context_country)
     actor_mentions = find_actors(doc)
+    if ctx.context_country is None:
+        ctx.context_country = _actor_country(actor_mentions)
     mentions = sentence_mentions(doc, actor_mentions)
     if not mentions:
         return []
@@ -181,6 +196,15 @@ def extract_incidents(
         built.append((ev.salience + bonus, n, replace(incident, salience=round(ev.salience + bonus, 4))))
     built.sort(key=lambda t: (-t[0], t[1]))
     return [replace(inc, incident_id=f"{id_prefix}i{k + 1}") for k, (_, _, inc) in enumerate(built)]
+
+
+def _actor_country(mentions: Sequence[ActorMention]) -> str | None:
+    """The home country most named actors share (fallback when no place is resolved)."""
+    counts = Counter(
+        m.entry.country for m in mentions
+        if m.entry and m.entry.country and not m.entry.per_country and m.entry.inter in (1, 2, 3, 4)
+    )
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _orphan_casualty_sentences(ctx: _Context, sents: list[Any], mentions: list[EventMention]) -> dict[int, tuple[int, int]]:
@@ -254,6 +278,9 @@ def _build(
         implied = actor_dict.resolve(None, text=_implied_text(ctx, ev), date=date_value, country=country,
                                      entry_id=ev.implied_actor1)
         a1 = [implied]
+    if not a1 and ev.sub_event_type in _UNIDENTIFIED_PERPETRATOR:
+        # ACLED codes an unnamed perpetrator as the country's unidentified armed group
+        a1 = [actor_dict.resolve(None, text="", date=date_value, country=country, entry_id=UNIDENTIFIED_ENTRY)]
     assoc = [to_actor(a) for a in ev.actors("assoc")]
     a1, extra = _dedup_names(a1)
     a2, _ = _dedup_names([a for a in a2 if a.name not in {x.name for x in a1}])

