@@ -208,3 +208,25 @@ def test_readme_command_with_analysis(tmp_path: Path, cli) -> None:
     page = report.read_text(encoding="utf-8")
     for title in (t for (t,) in query(db, "select title from documents") if t):
         assert str(escape(title)) in page
+
+
+def test_seed_export_scores_through_the_eval_scorer(seeds_dir: Path, shared_dir: Path, cli, tmp_path: Path) -> None:
+    """The stored and exported documents (not just ``clean()``'s output) reach the segmentation floors."""
+    import importlib.util
+
+    scorer_path = shared_dir / "eval" / "score.py"
+    if not scorer_path.is_file():
+        pytest.skip("eval scorer not found")
+    spec = importlib.util.spec_from_file_location("corroborator_eval_score_cli", scorer_path)
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    db, out = tmp_path / "seeds.db", tmp_path / "seeds.json"
+    assert cli("run", seeds_dir, "--db", db, "--no-analysis").exit_code == 0
+    assert cli("export", "--db", db, "--format", "eval", "--output", out).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    validate_eval_export(data)
+    figures = scorer.score(data, shared_dir / "eval" / "gold" / "dev", seeds_dir)
+    seg = figures["segmentation"]
+    assert seg["body_kept"] >= 0.97 and seg["body_purity"] >= 0.97
+    assert seg["comment_found"] >= 0.95 and seg["boilerplate_dropped"] >= 0.95
+    assert figures["comment_count_abs_error"] <= 2

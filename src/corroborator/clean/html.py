@@ -40,10 +40,7 @@ class _VisibleParser(HTMLParser):
     def __init__(self, raw: str) -> None:
         super().__init__(convert_charrefs=False)
         self.raw = raw
-        self.line_starts = [0]
-        for i, ch in enumerate(raw):
-            if ch == "\n":
-                self.line_starts.append(i + 1)
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", raw)]
         self.builder = TextBuilder()
         self.skip = 0
         self.depth = 0
@@ -247,7 +244,12 @@ def dom_comments(raw: str, visible: TextMap) -> tuple[Comment, ...]:
         if not text.text:
             continue
         depth = sum(1 for a in el.iterancestors() if a in set(comments_nodes))
+        if author_el is not None:  # WordPress nests the name (class "fn") beside a "says:" label
+            author_el = next((d for d in author_el.iter() if isinstance(d.tag, str)
+                              and "fn" in (d.get("class") or "").split()), author_el)
         author = " ".join(author_el.text_content().split()) if author_el is not None else None
+        if author:
+            author = re.sub(r"\s+(?:says|said|wrote)\s*:?$", "", author, flags=re.IGNORECASE)
         posted = (time_el.get("datetime") or " ".join(time_el.text_content().split())) if time_el is not None else None
         out.append(Comment(index=len(out), author=author or None, posted=posted or None, text=text, depth=depth,
                            span=text.raw_span(0, len(text.text)), rule_id="html.dom.comment"))

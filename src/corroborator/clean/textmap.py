@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from corroborator.records import TextMap
 
 
@@ -57,11 +59,16 @@ def identity(text: str) -> TextMap:
 
 
 def _clip_runs(source: TextMap, start: int, end: int) -> list[tuple[int, int, int]]:
+    runs = source.runs
+    # runs are sorted by clean start: bisect to the last run starting at or before ``start``
+    i = max(0, bisect.bisect_right(runs, (start, float("inf"), 0)) - 1)
     out = []
-    for c0, r0, n in source.runs:
+    while i < len(runs) and runs[i][0] < end:
+        c0, r0, n = runs[i]
         lo, hi = max(c0, start), min(c0 + n, end)
         if lo < hi:
             out.append((lo, r0 + (lo - c0), hi - lo))
+        i += 1
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -57,6 +58,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return Decoded(damaged, "utf-8", replaced=True)
     if declared:
         try:
             return Decoded(data.decode(declared), declared.lower())
@@ -74,6 +78,17 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     # Mostly UTF-8 with a few bad bytes (a truncated multi-byte sequence, a stray
     # latin-1 byte): keep the text and mark the damage rather than refuse the document.
     return Decoded(data.decode("utf-8", errors="replace"), "utf-8", replaced=True)
+
+
+# A UTF-8 lead byte with its continuation bytes. Legacy single-byte text almost never forms these.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """``data`` as UTF-8 with U+FFFD for bad bytes, when valid UTF-8 sequences outnumber the bad ones."""
+    text = data.decode("utf-8", errors="replace")
+    valid = len(_UTF8_MULTIBYTE.findall(data))
+    return text if valid and valid >= text.count("\ufffd") else None
 
 
 def _western(data: bytes) -> str | None:

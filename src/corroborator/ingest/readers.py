@@ -106,12 +106,24 @@ def _open(path: Path, gz: bool) -> BinaryIO:
 
 
 def _read_limited(path: Path, gz: bool, limit: int) -> tuple[bytes | None, str | None]:
-    """Read at most ``limit`` bytes; returns (data, None) or (None, reason)."""
+    """Read at most ``limit`` bytes; returns (data, None), (None, reason) or, for a truncated gzip,
+    (the bytes before the damage, a warning)."""
+    chunks: list[bytes] = []
+    total = 0
     try:
         with _open(path, gz) as handle:
-            data = handle.read(limit + 1)
+            while total <= limit:
+                chunk = handle.read(min(_CHUNK, limit + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        return None, f"truncated or corrupt gzip ({exc.__class__.__name__}: {exc})"
+        if not b"".join(chunks).strip():
+            return None, f"truncated or corrupt gzip ({exc.__class__.__name__}: {exc})"
+        return b"".join(chunks), (f"truncated gzip: kept the first {total:,} bytes before the damage "
+                                  "(document kept)")
+    data = b"".join(chunks)
     if len(data) > limit:
         return None, (f"larger than the size limit of {limit:,} bytes (raise it with --max-bytes "
                       "or CORROBORATOR_MAX_BYTES)")
@@ -128,6 +140,8 @@ def _read_whole(path: Path, gz: bool, fmt: InputFormat | None, opts: IngestOptio
     if data is None:
         yield Reject(prov, problem or "unreadable")
         return
+    if problem:  # a truncated gzip: the part before the damage is kept
+        yield Reject(prov, problem)
     if not data.strip():
         yield Reject(prov, "empty file")
         return
@@ -330,7 +344,8 @@ def _read_warc(path: Path, opts: IngestOptions) -> Iterator[Item]:
     number = 0
     try:
         with open(path, "rb") as handle:
-            for record in ArchiveIterator(handle):
+            records = ArchiveIterator(handle)
+            for record in records:
                 number += 1
                 if record.rec_type != "response":
                     continue
@@ -342,6 +357,9 @@ def _read_warc(path: Path, opts: IngestOptions) -> Iterator[Item]:
                 payload = record.content_stream().read(opts.max_bytes + 1)
                 if len(payload) > opts.max_bytes:
                     yield Reject(prov, f"payload larger than the size limit of {opts.max_bytes:,} bytes")
+                    continue
+                if getattr(record.raw_stream, "limit", 0) > 0:  # Content-Length not reached: cut short
+                    yield Reject(prov, "truncated WARC record (the file ends inside it)")
                     continue
                 if not payload.strip():
                     yield Reject(prov, "empty payload")
@@ -357,7 +375,13 @@ def _read_warc(path: Path, opts: IngestOptions) -> Iterator[Item]:
                 # no outlet from the URL here: the page's own site name, found in cleaning, is better
                 yield RawDocument(doc_id=doc_id_for(text), name=f"{base}#{number}", provenance=prov,
                                   format=fmt, raw_text=text, encoding=decoded.encoding, url=url)
+            size = os.fstat(handle.fileno()).st_size
+            if records.offset < size:  # a compressed member cut short ends the iteration silently
+                yield Reject(Provenance(str(path), f"record {number + 1}"),
+                             f"truncated or corrupt WARC record: {size - records.offset:,} bytes after the "
+                             "last complete record could not be read")
     except (ArchiveLoadFailed, EOFError, zlib.error, gzip.BadGzipFile, ValueError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        reason = re.split(r"[\x00-\x1f\x7f-\x9f]", text)[0][:160]  # no binary junk in a message
         yield Reject(Provenance(str(path), f"record {number + 1}"),
                      f"broken WARC record, the rest of the file was skipped ({reason})")
