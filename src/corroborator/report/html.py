@@ -65,6 +65,7 @@ def _fmt_casualties(casualties: list[dict]) -> str:
 def report_context(session: Session) -> dict[str, Any]:
     docs = repo.all_rows(session, DocumentRow, (DocumentRow.name,))
     names = {d.id: d.name for d in docs}
+    outlets = {d.id: d.outlet for d in docs}
     incidents = repo.all_rows(session, IncidentRow, (IncidentRow.doc_id, IncidentRow.ordinal))
     claims = repo.all_rows(session, ClaimRow, (ClaimRow.doc_id, ClaimRow.start))
     techniques = repo.all_rows(session, TechniqueRow, (TechniqueRow.doc_id, TechniqueRow.start))
@@ -83,7 +84,7 @@ def report_context(session: Session) -> dict[str, Any]:
         for c in claims_by_incident.get(row.id, []):
             chain = [s.get("name") or s.get("mention") for s in c.chain]
             by_stance.setdefault(c.stance, []).append({
-                "who": chain[0] if chain else f"{names.get(c.doc_id)} (own voice)",
+                "who": chain[0] if chain else f"{outlets.get(c.doc_id) or names.get(c.doc_id)} (own voice)",
                 "via": chain[1:], "text": c.text, "certainty": c.certainty, "in_comment": c.in_comment})
         return {"id": row.id, "doc": names.get(row.doc_id, row.doc_id), "type": row.event_type,
                 "sub_type": row.sub_event_type, "date": row.date or "—",
@@ -120,6 +121,7 @@ def report_context(session: Session) -> dict[str, Any]:
     for group in incident_clusters(incidents):
         view = incident_view(group[0])
         view["docs"] = sorted({names.get(r.doc_id, r.doc_id) for r in group})
+        view["outlets"] = sorted({outlets.get(r.doc_id) or names.get(r.doc_id, r.doc_id) for r in group})
         for r in group[1:]:
             for stance, items in incident_view(r)["claims"].items():
                 view["claims"][stance].extend(items)
