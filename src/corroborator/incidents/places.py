@@ -269,7 +269,11 @@ class Gazetteer:
             names = tuple(dict.fromkeys(old.names + entry.names))
             entry = replace(old, names=names)
         self.entries[entry.id] = entry
+        main_keys = {name_key(entry.name), name_key(entry.names[1]) if len(entry.names) > 1 else ""}
         for name in entry.names:
+            # an alternate that is a foreign country or city ("Philadelphia" for Amman) is a trap
+            if name_key(name) in self.foreign and name_key(name) not in main_keys:
+                continue
             for variant in name_variants(name):
                 key = name_key(variant)
                 if key and entry.id not in self.exact[key]:
