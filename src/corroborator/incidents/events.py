@@ -207,11 +207,13 @@ def find_matches(sent: Span) -> list[Match]:
                 continue
             found.append(Match(i, end, rule))
     # drop a trigger contained in a longer trigger (cues and triggers are filtered separately)
+    found = [m for m in found if doc[m.start].ent_type_ not in ("DATE", "TIME")]  # "March", "Sunday"
     out = []
     for m in found:
-        is_cue = m.rule.kind == "cue"
+        klass = m.rule.kind if m.rule.kind in ("cue", "modifier") else "event"
         if any(
-            o is not m and (o.rule.kind == "cue") == is_cue and o.start <= m.start and m.end <= o.end
+            o is not m and (o.rule.kind if o.rule.kind in ("cue", "modifier") else "event") == klass
+            and o.start <= m.start and m.end <= o.end
             and (o.end - o.start) > (m.end - m.start)
             for o in found
         ):
@@ -425,6 +427,7 @@ def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[Acto
                     found: list[ActorMention] = []
                     for p in pobjs:
                         found += _mention_for(p, by_token)
+                    found.sort(key=lambda a: a.start)
                     if found:
                         a1.append(found[0])
                         a2 += found[1:2]
