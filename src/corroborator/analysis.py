@@ -33,6 +33,8 @@ def analyse_articles(articles: Sequence[Article]) -> list[Analysis]:
     """One ``Analysis`` per article."""
     from corroborator.claims import extract_claims
     from corroborator.incidents import extract_incidents
+    from corroborator.incidents.casualties import headline_fatalities
+    from corroborator.incidents.consolidate import fold_comments
     from corroborator.nlp import parse_texts
 
     texts: list[str] = []
@@ -49,10 +51,13 @@ def analyse_articles(articles: Sequence[Article]) -> list[Analysis]:
         incidents: list[Incident] = _guard(warnings, "incidents", art, lambda: list(extract_incidents(
             body_doc, art.body, doc_id=doc_id, published=art.published, id_prefix=f"{doc_id}-")), [])
         country = _main_country(incidents)
+        thread: list[Incident] = []
         for c, cdoc in zip(art.comments, comment_docs):
-            incidents += _guard(warnings, "incidents", art, lambda c=c, cdoc=cdoc: list(extract_incidents(
+            thread += _guard(warnings, "incidents", art, lambda c=c, cdoc=cdoc: list(extract_incidents(
                 cdoc, c.text, doc_id=doc_id, published=art.published, in_comment=True,
                 id_prefix=f"{doc_id}-k{c.index}-", context_country=country)), [])
+        incidents = _guard(warnings, "incidents", art, lambda: fold_comments(incidents, thread, headline_fatalities),
+                           incidents + thread)
         claims: list[Claim] = _guard(warnings, "claims", art, lambda: list(extract_claims(
             body_doc, art.body, doc_id=doc_id, incidents=incidents, id_prefix=f"{doc_id}-")), [])
         for c, cdoc in zip(art.comments, comment_docs):

@@ -9,8 +9,10 @@ is not stated next to the event.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from corroborator.incidents import actors as actor_dict
 from corroborator.incidents.actors import ActorMention, find_actors
+from corroborator.incidents.consolidate import consolidate, distance_km
 from corroborator.incidents.events import (
     DetectedEvent,
     EventMention,
@@ -25,6 +28,7 @@ from corroborator.incidents.events import (
     score_salience,
     sentence_mentions,
 )
+from corroborator.resources import compile_pattern, rules_with_ids
 from corroborator.records import (
     SUB_EVENT_PARENT,
     Actor,
@@ -53,6 +57,10 @@ SALIENCE_CASUALTIES = 0.1
 #: report's date bounds the event but rarely is the event day.
 FALLBACK_TIME_PRECISION = 2
 
+#: A main event told without a date takes the first day-precise date written in this many
+#: leading characters of the text (the lede; set by hand: two or three short paragraphs).
+LEDE_CHARS = 800
+
 #: Actor entry used for unnamed perpetrators of violent events.
 UNIDENTIFIED_ENTRY = "gen-unidentified"
 _UNIDENTIFIED_PERPETRATOR = {
@@ -74,14 +82,6 @@ except ImportError:  # pragma: no cover
     _casualties = None  # type: ignore[assignment]
 
 
-def _km(a: Place, b: Place) -> float | None:
-    if None in (a.lat, a.lon, b.lat, b.lon):
-        return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
-
-
 class _Context:
     """Per-document lookups shared by all events of the document."""
 
@@ -95,6 +95,8 @@ class _Context:
                 self.place_mentions = _places.resolve_places(doc)
             except Exception:  # noqa: BLE001 - a colleague stage failing must not lose the events
                 log.exception("resolve_places failed; events keep no place")
+        if _places is not None:
+            self.place_mentions += unresolved_settlements(self.text, self.place_mentions)
         self.date_mentions: list[Any] = _dates.find_dates(self.text, published) if _dates is not None else []
         self.context_country = context_country or self._main_country()
         self._place_cache: dict[tuple[int, int], Place | None] = {}
@@ -131,6 +133,16 @@ class _Context:
             self._date_cache[key] = value
         return self._date_cache[key]
 
+    def lede_date(self) -> DateValue | None:
+        """The first day-precise date of the lede, for a main event told without one."""
+        for d in sorted(self.date_mentions, key=lambda m: m.start):
+            if d.start >= LEDE_CHARS:
+                break
+            value = d.date.value or ""
+            if len(value) == 10 and (self.published is None or value[:4] == "XXXX" or value <= self.published):
+                return replace(d.date, time_precision=FALLBACK_TIME_PRECISION, rule_id=f"{d.date.rule_id}+extract.date.lede")
+        return None
+
     def compatible(self, a: EventMention, b: EventMention) -> bool:
         """Whether two mentions can be one event: stated dates and places do not differ."""
         da, db = self.date_at(a.start, a.end), self.date_at(b.start, b.end)
@@ -139,10 +151,55 @@ class _Context:
                 return False
         pa, pb = self.place_at(a.start, a.end, True), self.place_at(b.start, b.end, True)
         if pa and pb:
-            km = _km(pa, pb)
+            km = distance_km(pa, pb)
             if km is not None and km > MERGE_MAX_KM:
                 return False
         return True
+
+
+_SETTLEMENT_RULES = "incidents/rules/settlements.yaml"
+#: A name in a settlement pattern: capitalised words, optionally with transliterated articles.
+_ARTICLE = r"(?:(?:al|el|ad|adh|an|ar|as|ash|at|az|ed|en|er|es|et|ez|Al|El)[-\s])"
+_NAME = rf"{_ARTICLE}?[A-Z][\w'’]+(?:[-\s]{_ARTICLE}?[A-Z][\w'’]+){{0,3}}"
+
+
+@functools.lru_cache(maxsize=1)
+def _settlement_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    rules = rules_with_ids(_SETTLEMENT_RULES)
+    out = []
+    for rule in rules:
+        rule = {**rule, "pattern": str(rule.get("pattern", "")).replace("<<NAME>>", _NAME)}
+        out.append((rule["id"], compile_pattern(_SETTLEMENT_RULES, rule)))
+    return tuple(out)
+
+
+def unresolved_settlements(text: str, known: Sequence[Any]) -> list[Any]:
+    """Settlement names the gazetteer missed ("the village of X"), kept without coordinates.
+
+    The country is that of a resolved place in the same line, when there is one.
+    """
+    found: list[Any] = []
+    for rule_id, pattern in _settlement_patterns():
+        for m in pattern.finditer(text):
+            start, end = m.span("name")
+            if any(k.start < end and start < k.end for k in list(known) + found):
+                continue
+            line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+            line_end = len(text) if line_end < 0 else line_end
+            near = [k.place for k in known if line_start <= k.start < line_end and k.place.country]
+            country = near[0].country if near else None
+            admin1 = next((p.admin1 for p in near if p.admin1), None)
+            name = m.group("name")
+            # ACLED codes an unlocated village at the nearest known town or district named
+            # with it (precision 2); a province or region is too coarse to stand for it
+            anchor = min((p for p in near if p.geo_precision <= 2 and p.lat is not None),
+                         key=lambda p: p.geo_precision, default=None)
+            place = Place(name=name, lat=anchor.lat if anchor else None, lon=anchor.lon if anchor else None,
+                          country=country, admin1=admin1, admin2=anchor.admin2 if anchor else None,
+                          geo_precision=2 if anchor else 1, mention=name, rule_id=f"extract.place.{rule_id}",
+                          source=f"text:unresolved;coordinates={anchor.name}" if anchor else "text:unresolved")
+            found.append(_places.PlaceMention(start, end, place, f"extract.place.{rule_id}"))
+    return found
 
 
 def _date_sentence(ctx: _Context, m: EventMention) -> bool:
@@ -182,7 +239,9 @@ def extract_incidents(
     actor_mentions = find_actors(doc)
     if ctx.context_country is None:
         ctx.context_country = _actor_country(actor_mentions)
-    mentions = sentence_mentions(doc, actor_mentions)
+    # a question asserts nothing ("Have they been bombing X?"): its events are not coded
+    mentions = [m for m in sentence_mentions(doc, actor_mentions)
+                if not ctx.text[m.sent_start:m.sent_end].rstrip(" \t\n\"'’”)").endswith("?")]
     if not mentions:
         return []
     events = merge_mentions(mentions, ctx.compatible)
@@ -195,7 +254,9 @@ def extract_incidents(
         bonus = SALIENCE_CASUALTIES * math.log1p(incident.fatalities or 0)
         built.append((ev.salience + bonus, n, replace(incident, salience=round(ev.salience + bonus, 4))))
     built.sort(key=lambda t: (-t[0], t[1]))
-    return [replace(inc, incident_id=f"{id_prefix}i{k + 1}") for k, (_, _, inc) in enumerate(built)]
+    headline = _casualties.headline_fatalities if _casualties is not None else None
+    incidents = consolidate([inc for _, _, inc in built], keep_main=not in_comment, headline=headline)
+    return [replace(inc, incident_id=f"{id_prefix}i{k + 1}") for k, inc in enumerate(incidents)]
 
 
 def _actor_country(mentions: Sequence[ActorMention]) -> str | None:
@@ -261,6 +322,8 @@ def _build(
         date = ctx.date_at(m.start, m.end)
         if date is not None:
             break
+    if date is None and is_first:
+        date = ctx.lede_date()
     if date is None and ctx.published and is_first:
         date = DateValue(ctx.published, time_precision=FALLBACK_TIME_PRECISION, rule_id="extract.date.published")
     country = (place.country if place else None) or ctx.context_country
