@@ -114,15 +114,14 @@ def is_anchored(inc: Incident) -> bool:
 
     In an article: a sub-national place named in the event's own sentence, a written date
     or a casualty figure. In a reader comment, where places and dates are mostly borrowed
-    from the article, more is needed: a casualty figure, or a place named with the event
-    together with a written date or a named party.
+    from the article or other comments, more is needed: a casualty figure, or a place named
+    with the event together with a named party.
     """
     if inc.casualties:
         return True
     if not inc.in_comment:
         return local_place(inc.place) or written_date(inc)
-    named = bool(_named(inc.actor1) or _named(inc.actor2))
-    return local_place(inc.place) and (written_date(inc) or named)
+    return local_place(inc.place) and bool(_named(inc.actor1) or _named(inc.actor2))
 
 
 def local_place(place: Place | None) -> bool:
@@ -181,11 +180,17 @@ def dates_agree(a: Incident, b: Incident) -> bool:
 def actors_agree(a: Incident, b: Incident) -> bool:
     """Named perpetrators agree (either role for battles, where sides are symmetric)."""
     na, nb = _named(a.actor1), _named(b.actor1)
-    if not na or not nb or na & nb:
+    if not na or not nb or _overlap(na, nb):
         return True
     if a.event_type == EventType.BATTLES:
-        return bool(na & _named(b.actor2)) or bool(nb & _named(a.actor2))
+        return _overlap(na, _named(b.actor2)) or _overlap(nb, _named(a.actor2))
     return False
+
+
+def _overlap(a: set[str], b: set[str]) -> bool:
+    """Shared actors; a unit and its parent force count as one ("Military Forces of X (2014-)
+    Popular Mobilization Forces" is part of "Military Forces of X (2014-)")."""
+    return any(x == y or x.startswith(y + " ") or y.startswith(x + " ") for x in a for y in b)
 
 
 def absorb(target: Incident, other: Incident, headline: Callable[[Sequence[Casualty]], int | None] | None) -> Incident:
