@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import math
 import sys
 import time
 from collections import Counter
@@ -46,9 +45,9 @@ def acled_date(value: str) -> str:
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in km."""
-    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
+    from corroborator.geo import haversine_km
+
+    return haversine_km(lat1, lon1, lat2, lon2)
 
 
 def score_row(row: dict[str, str], inc) -> dict[str, bool]:  # noqa: ANN001 - Incident or None

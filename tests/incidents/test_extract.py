@@ -35,16 +35,15 @@ def test_end_to_end_paragraph(nlp) -> None:
 
 
 def test_raw_offsets_through_text_map(nlp) -> None:
-    raw = "HEADER\n\nGunmen abducted a teacher from his home on Monday."
+    raw = "HEADER\n\nGunmen abducted a teacher from his home in Tikrit on Monday."
     body = raw[8:]
     tm = TextMap(body, runs=((0, 8, len(body)),))
     doc = nlp(body)
-    incs = extract_incidents(doc, tm, doc_id="d2", published="2021-06-02", in_comment=True, context_country="IQ")
+    incs = extract_incidents(doc, tm, doc_id="d2", published="2021-06-02", context_country="IQ")
     assert incs and incs[0].sub_event_type == SubEventType.ABDUCTION
     a1 = incs[0].actor1[0]
     assert raw[a1.span.start:a1.span.end] == "Gunmen"
     assert a1.name == "Unidentified Armed Group (Iraq)"
-    assert incs[0].in_comment
     ev = incs[0].evidence[0]
     assert raw[ev.start:ev.end].startswith("Gunmen abducted")
 

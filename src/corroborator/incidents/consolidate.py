@@ -21,10 +21,10 @@ Written by hand: this is the coding decision itself, which no library makes.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from corroborator.geo import haversine_km
 from corroborator.records import Actor, Casualty, EventType, Incident, Place
 
 #: A province-level place merges with a town less than this far from it (set by hand:
@@ -260,8 +260,6 @@ def _union_casualties(first: Sequence[Casualty], second: Sequence[Casualty]) -> 
 
 def distance_km(a: Place, b: Place) -> float | None:
     """Great-circle distance between two located places (None when one is not located)."""
-    if None in (a.lat, a.lon, b.lat, b.lon):
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)

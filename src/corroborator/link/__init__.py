@@ -7,13 +7,13 @@ shared actors. Pairs are scored, those above ``LINK_THRESHOLD`` joined, clusters
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
 
+from corroborator.geo import haversine_km
 from corroborator.grade import grade_cluster
 from corroborator.store import repo
 from corroborator.store.orm import ClaimRow, DocumentRow, IncidentRow
@@ -60,12 +60,9 @@ def _node(row: IncidentRow) -> _Node:
 
 
 def _km(a: _Node, b: _Node) -> float | None:
-    if None in (a.lat, a.lon, b.lat, b.lon):
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def pair_score(a: _Node, b: _Node) -> float | None:
