@@ -62,6 +62,18 @@ def _fmt_casualties(casualties: list[dict]) -> str:
     return "; ".join(parts)
 
 
+def _group_claims(items: list[dict]) -> list[dict]:
+    """One entry per (source, relays, article or comment), with how many claims it made and the
+    lowest certainty among them: an analyst wants who says it, not every sentence."""
+    grouped: dict[tuple, dict] = {}
+    for c in items:
+        key = (c["who"], tuple(c["via"]), c["in_comment"])
+        g = grouped.setdefault(key, {**c, "count": 0})
+        g["count"] += c.get("count", 1)
+        g["certainty"] = min(g["certainty"], c["certainty"])
+    return sorted(grouped.values(), key=lambda g: (g["in_comment"], -g["count"]))
+
+
 def report_context(session: Session) -> dict[str, Any]:
     docs = repo.all_rows(session, DocumentRow, (DocumentRow.name,))
     names = {d.id: d.name for d in docs}
@@ -84,7 +96,8 @@ def report_context(session: Session) -> dict[str, Any]:
         for c in claims_by_incident.get(row.id, []):
             chain = [s.get("name") or s.get("mention") for s in c.chain]
             by_stance.setdefault(c.stance, []).append({
-                "who": chain[0] if chain else f"{outlets.get(c.doc_id) or names.get(c.doc_id)} (own voice)",
+                "who": chain[0] if chain else ("a reader (own voice)" if c.in_comment
+                                               else f"{outlets.get(c.doc_id) or names.get(c.doc_id)} (own voice)"),
                 "via": chain[1:], "text": c.text, "certainty": c.certainty, "in_comment": c.in_comment})
         return {"id": row.id, "doc": names.get(row.doc_id, row.doc_id), "type": row.event_type,
                 "sub_type": row.sub_event_type, "date": row.date or "—",
@@ -94,7 +107,7 @@ def report_context(session: Session) -> dict[str, Any]:
                 "actor2": ", ".join(_actor_names(row.actor2)) or "—",
                 "casualties": _fmt_casualties(row.casualties) or "—", "sentence": row.sentence,
                 "in_comment": row.in_comment, "status": row.status or "", "rule_id": row.rule_id,
-                "claims": by_stance}
+                "claims": {k: _group_claims(v) for k, v in by_stance.items()}}
 
     per_doc_incidents: dict[str, list[dict]] = defaultdict(list)
     for row in incidents:
@@ -124,7 +137,7 @@ def report_context(session: Session) -> dict[str, Any]:
         view["outlets"] = sorted({outlets.get(r.doc_id) or names.get(r.doc_id, r.doc_id) for r in group})
         for r in group[1:]:
             for stance, items in incident_view(r)["claims"].items():
-                view["claims"][stance].extend(items)
+                view["claims"][stance] = _group_claims(view["claims"].get(stance, []) + items)
         clusters.append(view)
     return {
         "version": __version__, "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
