@@ -55,15 +55,16 @@ _PLACE_NOUNS = {"village", "town", "city", "hill", "area", "position", "site", "
                 "mountain", "camp", "outpost", "post", "building", "bridge", "island", "port", "territory",
                 "crossing", "valley", "locations", "location", "positions", "areas", "villages", "towns", "hills",
                 "sites", "bases", "control", "parts", "neighbourhoods", "neighborhoods", "villages", "points"}
-_CIVILIAN_WORDS = {"civilian", "child", "woman", "man", "farmer", "shepherd", "villager", "resident", "family",
-                   "journalist", "boy", "girl", "people", "fisherman", "passenger", "teenager", "doctor", "worker",
-                   "driver", "citizen", "pilgrim", "house", "home", "school", "hospital", "market", "mosque",
-                   "protester", "demonstrator", "student", "teacher", "wife", "son", "daughter", "brother",
-                   "father", "mother", "elderly", "infant", "baby", "car", "vehicle", "shop"}
-_ARMED_WORDS = {"soldier", "fighter", "militant", "troop", "force", "gunman", "position", "checkpoint", "patrol",
-                "convoy", "base", "militiaman", "member", "element", "army", "police", "policeman", "officer",
-                "guard", "rebel", "insurgent", "jihadist", "terrorist", "commander", "tank", "outpost", "post",
-                "target", "unit", "brigade", "battalion", "personnel", "recruit", "militia", "site"}
+@functools.cache
+def _victim_words(kind: str) -> frozenset[str]:
+    """Lemmas that tell a generic attack's targets apart (``victim_words`` in the rule file)."""
+    data = load_yaml(RULES)
+    for entry in (data or {}).get("victim_words") or []:
+        if isinstance(entry, dict) and entry.get("kind") == kind:
+            return frozenset(str(w).lower() for w in entry.get("lemmas") or ())
+    raise RuleError(str(package_path(RULES)), None, f"victim_words: no entry of kind {kind!r}")
+
+
 _PROTEST_TYPES = {
     SubEventType.PEACEFUL_PROTEST, SubEventType.PROTEST_WITH_INTERVENTION, SubEventType.EXCESSIVE_FORCE,
     SubEventType.VIOLENT_DEMONSTRATION, SubEventType.MOB_VIOLENCE,
@@ -98,6 +99,7 @@ class TriggerRule:
     group: str | None = None  # cue group
     coref: tuple[str, ...] = ()
     example: str | None = None
+    requires: tuple[str, ...] = ()  # cue groups of which one must be in the sentence
 
 
 def _sub(value: Any, path: str) -> SubEventType | None:
@@ -146,6 +148,7 @@ def load_rules() -> tuple[tuple[TriggerRule, ...], tuple[TriggerRule, ...]]:
                     group=raw.get("group"),
                     coref=tuple(raw.get("coref") or ()),
                     example=raw.get("example"),
+                    requires=tuple(raw.get("requires") or ()),
                 )
             )
     return tuple(out["rules"]), tuple(out["cues"])
@@ -474,14 +477,15 @@ def _object_is_place(tok: Token) -> bool:
 
 def _victims(sent: Span, after: int = 0) -> str | None:
     """'civilian' or 'armed' by the nouns after the trigger (the targets and casualties)."""
+    civilian_words, armed_words = _victim_words("civilian"), _victim_words("armed")
     civ = arm = 0
     for t in sent:
         if t.i <= after:
             continue
         lemma = t.lemma_.lower()
-        if lemma in _CIVILIAN_WORDS:
+        if lemma in civilian_words:
             civ += 1
-        elif lemma in _ARMED_WORDS:
+        elif lemma in armed_words:
             arm += 1
     if civ > arm:
         return "civilian"
@@ -506,7 +510,9 @@ def _near(trigger: Token, cue: Match) -> bool:
     for _ in range(10):
         if t.i in (trigger.i, verb.i):
             return True
-        if t.dep_ in ("relcl", "advcl", "ccomp", "conj") or t.head.i == t.i:
+        # a cue in another clause is another act; a cue coordinated inside the object NP
+        # ("fired shells, rockets and machine guns at ...") is this act's
+        if t.dep_ in ("relcl", "advcl", "ccomp") or (t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")) or t.head.i == t.i:
             return False
         t = t.head
     return False
@@ -569,7 +575,9 @@ def sentence_mentions(doc: Doc, actors: Sequence[ActorMention] | None = None) ->
         if not matches:
             continue
         cues = [m for m in matches if m.rule.kind == "cue"]
-        trig = [m for m in matches if m.rule.kind != "cue" and not _in_actor(m, by_token)]
+        cue_groups = {c.rule.group for c in cues}
+        trig = [m for m in matches if m.rule.kind != "cue" and not _in_actor(m, by_token)
+                and (not m.rule.requires or cue_groups.intersection(m.rule.requires))]
         trig = [m for m in trig if not is_suppressed(doc[m.start])]
         trig = _drop_grievances(doc, trig)
         events = [m for m in trig if m.rule.kind == "event"]
