@@ -388,6 +388,12 @@ def _mention_for(tok: Token, by_token: dict[int, ActorMention]) -> list[ActorMen
     return out
 
 
+#: Prepositions that make a noun trigger the means or occasion of the clause's act ("X killed
+#: four fighters during airstrikes", "X hit the town with drones"): the clause's subject is
+#: the trigger's actor1.
+_MEANS_PREPS = frozenset({"during", "in", "with", "through", "amid", "using", "via"})
+
+
 def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
     """actor1 and actor2 candidates of a trigger from its dependency neighbourhood."""
     a1: list[ActorMention] = []
@@ -400,8 +406,12 @@ def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[Acto
         h = trigger.head
         if trigger.dep_ == "pobj" and h.dep_ == "prep":
             h = h.head
-        if h.pos_ in ("VERB", "AUX") and (h.lemma_.lower() in _LIGHT_VERBS or trigger.dep_ in ("nsubj", "dobj")):
+        means = trigger.dep_ == "pobj" and trigger.head.lower_ in _MEANS_PREPS
+        if h.pos_ in ("VERB", "AUX") and (h.lemma_.lower() in _LIGHT_VERBS or trigger.dep_ in ("nsubj", "dobj") or means):
             heads.append(h)
+            # "X killed or injured ... during airstrikes": the coordinated verb's subject
+            if h.dep_ == "conj" and h.head.pos_ == "VERB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in h.children):
+                heads.append(h.head)
     # a coordinated verb ("launched an attack ... and took control") shares its subject
     if trigger.dep_ == "conj" and trigger.pos_ == "VERB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children):
         for c in trigger.head.children:
