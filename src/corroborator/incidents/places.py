@@ -133,6 +133,12 @@ FUZZY_MIN_SIMILARITY = 0.75
 # --------------------------------------------------------------------- normalisation
 
 
+#: Size of the caches of the name normalisers (pure functions of a string; a document asks
+#: for the same candidate names many times, and for the same names as the documents before).
+NAME_CACHE_SIZE = 65_536
+
+
+@functools.lru_cache(maxsize=NAME_CACHE_SIZE)
 def fold(text: str) -> str:
     """Lower-case ASCII form: diacritics, apostrophes and 'ayn/hamza marks removed, punctuation to spaces."""
     text = unicodedata.normalize("NFKD", text)
@@ -142,6 +148,7 @@ def fold(text: str) -> str:
     return text.strip()
 
 
+@functools.lru_cache(maxsize=NAME_CACHE_SIZE)
 def name_key(text: str) -> str:
     """Exact lookup key: folded, articles dropped (``Al-Hasakeh`` -> ``hasakeh``)."""
     tokens = fold(text).split()
@@ -154,6 +161,7 @@ _DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("dh", "d"), ("
              ("ou", "u"), ("q", "k"), ("c", "k"), ("x", "k"), ("v", "w"), ("tz", "z"))
 
 
+@functools.lru_cache(maxsize=NAME_CACHE_SIZE)
 def skeleton_key(text: str) -> str:
     """Transliteration-tolerant key: first letter (vowels folded to 'a') plus the consonant skeleton.
 
@@ -547,10 +555,25 @@ def _descriptor_before(text: str, start: int) -> str | None:
             "area": "area", "region": "area"}.get(word, "town")
 
 
+_LAST_TEXT: tuple[object, str] = (None, "")  # (doc, doc.text) of the last Doc asked for
+
+
+def _doc_text(doc) -> str:
+    """``doc.text``, kept for the last Doc (spaCy joins every token's text on each access;
+    the reference held keeps the Doc alive, so identity cannot be reused by another Doc)."""
+    global _LAST_TEXT
+    last = _LAST_TEXT
+    if last[0] is doc:
+        return last[1]
+    text = doc.text
+    _LAST_TEXT = (doc, text)
+    return text
+
+
 def _scan(doc, gaz: Gazetteer) -> list[_Candidate]:
     """Gazetteer matches over capitalised token sequences, longest first; entity labels (any
     label: the small model tags towns ORG or PERSON) only inform plausibility."""
-    text = doc.text
+    text = _doc_text(doc)
     labels: dict[int, str] = {}
     for ent in doc.ents:
         # an entity our own gazetteer patterns produced is no independent evidence of a place
@@ -899,7 +922,7 @@ def resolve_places(doc: "spacy.tokens.Doc") -> list[PlaceMention]:
         (feature ``country``, precision 3).
     """
     gaz = load_gazetteer()
-    text = doc.text
+    text = _doc_text(doc)
     cands = _scan(doc, gaz)
     _link_qualifiers(cands, text)
     _mark_fallbacks(cands, text)
@@ -991,7 +1014,7 @@ def place_for_event(mentions: Sequence[PlaceMention], start: int, end: int, doc)
     """
     if not mentions:
         return None
-    text = doc.text
+    text = _doc_text(doc)
     sent_start, sent_end = _sentence_bounds(doc, start, end)
     in_sentence = [m for m in mentions if sent_start <= m.start < sent_end and _specific(m)]
     if in_sentence:
@@ -1028,7 +1051,7 @@ def _sentence_bounds(doc, start: int, end: int) -> tuple[int, int]:
             return sent.start_char, sent.end_char
     except ValueError:  # no sentence boundaries on this Doc
         pass
-    text = doc.text
+    text = _doc_text(doc)
     left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
     right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
     return left + 1, (min(right_candidates) + 1) if right_candidates else len(text)
