@@ -21,6 +21,7 @@ Written by hand: this is the coding decision itself, which no library makes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -44,6 +45,9 @@ SALIENCE_PER_MERGE = 0.05
 
 #: Rule id given by the extractor to a date that is only the publication date.
 PUBLISHED_DATE_RULE = "extract.date.published"
+
+#: The period of an ACLED state actor name, e.g. " (2014-2018)".
+_PERIOD = re.compile(r"\s*\(\d{4}-(?:\d{4})?\)")
 
 #: Generic actors that do not identify a party (ACLED's catch-all names).
 _UNIDENTIFIED_PREFIXES = ("Unidentified", "Rioters", "Protesters", "Civilians")
@@ -189,7 +193,9 @@ def actors_agree(a: Incident, b: Incident) -> bool:
 
 def _overlap(a: set[str], b: set[str]) -> bool:
     """Shared actors; a unit and its parent force count as one ("Military Forces of X (2014-)
-    Popular Mobilization Forces" is part of "Military Forces of X (2014-)")."""
+    Popular Mobilization Forces" is part of "Military Forces of X (2014-)"), whatever the
+    period a record's date selected ("(2014-2018)" or "(2018-)")."""
+    a, b = {_PERIOD.sub("", x).strip() for x in a}, {_PERIOD.sub("", y).strip() for y in b}
     return any(x == y or x.startswith(y + " ") or y.startswith(x + " ") for x in a for y in b)
 
 

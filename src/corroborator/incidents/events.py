@@ -286,6 +286,14 @@ def is_suppressed(tok: Token) -> bool:
     return False
 
 
+def _means_showing(tok: Token) -> bool:
+    """"demonstrate" with an object or in the passive means "show" ("their resolve was
+    demonstrated", "demonstrated its strength"), not a street demonstration."""
+    if tok.pos_ != "VERB" or tok.lemma_.lower() != "demonstrate":
+        return False
+    return any(c.dep_ in ("dobj", "nsubjpass", "auxpass", "ccomp") for c in tok.children)
+
+
 # --------------------------------------------------------------------- sentence mentions
 
 
@@ -420,6 +428,9 @@ def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[Acto
             # "X killed or injured ... during airstrikes": the coordinated verb's subject
             if h.dep_ == "conj" and h.head.pos_ == "VERB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in h.children):
                 heads.append(h.head)
+    # a past participle modifying a noun ("forces attacked by the coalition"): the noun is the target
+    if trigger.dep_ == "acl" and trigger.tag_ == "VBN":
+        a2 += _mention_for(trigger.head, by_token)
     # a coordinated verb ("launched an attack ... and took control") shares its subject
     if trigger.dep_ == "conj" and trigger.pos_ == "VERB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children):
         for c in trigger.head.children:
@@ -618,7 +629,7 @@ def sentence_mentions(doc: Doc, actors: Sequence[ActorMention] | None = None) ->
         cue_groups = {c.rule.group for c in cues}
         trig = [m for m in matches if m.rule.kind != "cue" and not _in_actor(m, by_token)
                 and (not m.rule.requires or cue_groups.intersection(m.rule.requires))]
-        trig = [m for m in trig if not is_suppressed(doc[m.start])]
+        trig = [m for m in trig if not is_suppressed(doc[m.start]) and not _means_showing(doc[m.start])]
         trig = _drop_grievances(doc, trig)
         events = [m for m in trig if m.rule.kind == "event"]
         modifiers = [m for m in trig if m.rule.kind == "modifier"]
