@@ -125,3 +125,18 @@ def test_unknown_village_is_kept_by_name(nlp) -> None:
 def test_questions_code_no_event(nlp) -> None:
     text = "Did the army shell the town of Tikrit on 2 May 2021?"
     assert extract_incidents(nlp(text), TextMap(text), doc_id="d", published=None) == []
+
+
+def test_generic_attack_takes_the_specific_type_of_the_same_event() -> None:
+    from corroborator.incidents.events import generic_rule_ids
+
+    generic_id = sorted(generic_rule_ids())[0]
+    coalition = Actor("Coalition C", "the coalition", inter=8)
+    vague = replace(_inc(1, SubEventType.ARMED_CLASH, actor1=(coalition,), date="2020-01-05"), rule_id=generic_id)
+    strike = replace(_inc(2, actor1=(coalition,)), rule_id="ev-airstrike")
+    out = consolidate([vague, strike])
+    assert len(out) == 1 and out[0].sub_event_type == SubEventType.AIR_DRONE_STRIKE
+    # without a shared party, or with a non-violent type, the two stay apart
+    assert len(consolidate([vague, replace(strike, actor1=(REBELS,))])) == 2
+    talks = replace(_inc(3, SubEventType.AGREEMENT, actor1=(coalition,)), rule_id="ev-agreement")
+    assert len(consolidate([vague, talks])) == 2

@@ -360,6 +360,8 @@ class _Rule:
     revision: bool
     pattern: re.Pattern[str]
     object_list: bool  # the counted list follows the verb (<<OBJ_LIST>>)
+    # strings a match must contain (each set: at least one of it, in lower case); see _required
+    needs: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,14 +421,27 @@ def _casualty_rules() -> _Casualty:
     names["CONJ"] = rf"(?:<<COUNTX>>(?:\s+{group})?)"
     names["OBJ_CONJ"] = rf"(?:<<COUNTX>>(?:\s+{obj_group})?)"
 
-    def expand(src: str, depth: int = 0) -> str:
+    def expand(src: str, depth: int = 0, table: dict[str, str] | None = None) -> str:
+        table = names if table is None else table
         if depth > 8:
             raise RuleError(path, None, "macros nest too deeply")
-        out = re.sub(r"<<(\w+)>>", lambda m: names[m.group(1)] if m.group(1) in names else m.group(0), src)
+        out = re.sub(r"<<(\w+)>>", lambda m: table[m.group(1)] if m.group(1) in table else m.group(0), src)
         unknown = re.findall(r"<<(\w+)>>", out)
-        if unknown and all(u not in names for u in unknown):
+        if unknown and all(u not in table for u in unknown):
             raise RuleError(path, None, f"unknown name(s) {sorted(set(unknown))}")
-        return out if out == src else expand(out, depth + 1)
+        return out if out == src else expand(out, depth + 1, table)
+
+    # The pre-filter reads required words off a lighter regex: counts and groups of words made
+    # optional. Dropping parts only drops requirements, so the filter stays conservative, and
+    # parsing stays fast (the full count and group expressions are tens of kB per rule).
+    light = dict(names, COUNT="(?:)?", COUNTX="(?:)?", CONJ="(?:)?", OBJ_CONJ="(?:)?")
+
+    def required(entry: dict[str, Any]) -> tuple[frozenset[str], ...]:
+        try:
+            return _required(re.compile(expand(str(entry["pattern"]), table=light), re.IGNORECASE))
+        except (re.error, RuleError) as exc:  # the full pattern compiled: only the filter is lost
+            LOGGER.debug("rule %s: no pre-filter (%s)", entry["id"], exc)
+            return ()
 
     def compile_(entry: dict[str, Any], key: str = "pattern") -> re.Pattern[str]:
         try:
@@ -453,7 +468,7 @@ def _casualty_rules() -> _Casualty:
         if kind is None and "kill" not in pattern.groupindex and entry["role"] != "zero":
             raise RuleError(path, line, f"rule {entry['id']!r}: needs a kind or (?P<kill>...)/(?P<wound>...) groups")
         rules.append(_Rule(entry["id"], entry["role"], kind, count, bool(entry.get("revision")), pattern,
-                           "<<OBJ_LIST>>" in str(entry["pattern"])))
+                           "<<OBJ_LIST>>" in str(entry["pattern"]), required(entry)))
     subset = tuple((e["id"], compile_(e)) for e in _entries(path, data, "subset_cues", lines, ("pattern",)))
     revision = tuple((e["id"], compile_(e)) for e in _entries(path, data, "revision_cues", lines, ("pattern",)))
     exclusions = []
@@ -543,8 +558,12 @@ def _find_cached(text: str) -> tuple[CasualtyMention, ...]:
 def _find(text: str) -> list[CasualtyMention]:
     """find_casualties without the guard."""
     rules = _casualty_rules()
+    folded = _fold_case(text)
     accepted: list[tuple[int, int, CasualtyMention]] = []  # (count start, count end, mention)
     for rule in rules.rules:
+        # a rule whose required words are absent cannot match: skip its (slow) scan
+        if not all(any(s in folded for s in need) for need in rule.needs):
+            continue
         for match in rule.pattern.finditer(text):
             if _excluded(text, match.start(), rules) or _excluded(text, _verb_start(match), rules):
                 continue
@@ -553,6 +572,89 @@ def _find(text: str) -> list[CasualtyMention]:
             accepted.extend(fresh)
     accepted.sort(key=lambda item: (item[2].start, item[2].kind))
     return [m for _, _, m in accepted]
+
+
+# ---------------------------------------------------------------------- pre-filter
+#
+# Every rule regex starts with a count or a group of words, so ``re`` tries it at every
+# position of the text. Most sentences hold no casualty word at all; the words a rule cannot
+# match without are read off the compiled regex (its literal runs outside optional parts and
+# lookarounds), and the scan is skipped when the text lacks them. The test is conservative:
+# a literal run is required only when every way through the regex passes it, so the rule's
+# matches are exactly what they were without the filter.
+
+
+@functools.cache
+def _ascii_case_partners() -> dict[int, str]:
+    """Non-ASCII characters ``re.IGNORECASE`` equates with an ASCII letter ("K" Kelvin sign, "ſ")."""
+    import sys  # noqa: PLC0415
+
+    letters = re.compile("[a-z]", re.IGNORECASE)
+    table: dict[int, str] = {}
+    for cp in range(128, sys.maxunicode + 1):
+        if letters.fullmatch(chr(cp)):
+            table[cp] = next(a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, chr(cp), re.IGNORECASE))
+    return table
+
+
+def _fold_case(text: str) -> str:
+    """Lower-case form in which every case-insensitive match of an ASCII literal appears as itself."""
+    return text.translate(_ascii_case_partners()).lower()
+
+
+def _required(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """Lower-case strings every match of ``pattern`` contains (one of each set); () if unknown."""
+    try:
+        from re import _constants as c, _parser as parser  # noqa: PLC0415 - CPython 3.11+
+    except ImportError:  # pragma: no cover - other Pythons: no pre-filter
+        return ()
+    try:
+        return tuple(_required_in(parser.parse(pattern.pattern, pattern.flags), c))
+    except Exception as exc:  # noqa: BLE001 - an unreadable parse only costs the pre-filter
+        LOGGER.debug("no pre-filter for %r: %r", pattern.pattern[:60], exc)
+        return ()
+
+
+def _required_in(items: Any, c: Any) -> list[frozenset[str]]:
+    """Required string sets of a parsed sequence (all must hold)."""
+    needs: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            needs.append(frozenset(["".join(run).lower()]))
+            run.clear()
+
+    for op, av in items:
+        if op is c.LITERAL and av < 128:
+            run.append(chr(av))
+            continue
+        flush()
+        if op is c.SUBPATTERN:
+            needs += _required_in(av[3], c)
+        elif op is c.ATOMIC_GROUP:
+            needs += _required_in(av, c)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            if av[0] >= 1:
+                needs += _required_in(av[2], c)
+        elif op is c.BRANCH:
+            union: set[str] = set()
+            for alternative in av[1]:
+                best = _most_selective(_required_in(alternative, c))
+                if best is None:  # one way through needs nothing: neither does the branch
+                    union = set()
+                    break
+                union |= best
+            if union:
+                needs.append(frozenset(union))
+        # anything else (classes, anchors, lookarounds, back-references) requires no literal
+    flush()
+    return needs
+
+
+def _most_selective(needs: list[frozenset[str]]) -> frozenset[str] | None:
+    """The set whose shortest string is longest (None when there is none)."""
+    return max(needs, key=lambda need: min(len(s) for s in need), default=None)
 
 
 def _excluded(text: str, start: int, rules: _Casualty) -> bool:

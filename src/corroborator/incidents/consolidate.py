@@ -46,6 +46,9 @@ SALIENCE_PER_MERGE = 0.05
 #: Rule id given by the extractor to a date that is only the publication date.
 PUBLISHED_DATE_RULE = "extract.date.published"
 
+#: Event types of political violence, between which a generic record may be retyped.
+_VIOLENT = frozenset({EventType.BATTLES, EventType.EXPLOSIONS, EventType.VIOLENCE_AGAINST_CIVILIANS})
+
 #: The period of an ACLED state actor name, e.g. " (2014-2018)".
 _PERIOD = re.compile(r"\s*\(\d{4}-(?:\d{4})?\)")
 
@@ -145,10 +148,30 @@ def written_date(inc: Incident) -> bool:
 
 
 def same_event(a: Incident, b: Incident) -> bool:
-    """Whether two incidents of one text can be one event."""
-    if a.event_type != b.event_type or a.in_comment != b.in_comment:
+    """Whether two incidents of one text can be one event.
+
+    Records of different event types are one event only when one of them was typed from a
+    generic trigger ("attacked", "fired on": typed by its target alone) and the two share a
+    named party: "forces attacked by the coalition" and "the coalition's air strike".
+    """
+    if a.in_comment != b.in_comment:
         return False
+    if a.event_type != b.event_type:
+        if not ({a.event_type, b.event_type} <= _VIOLENT and (is_generic(a) or is_generic(b)) and _shared_party(a, b)):
+            return False
     return places_agree(a.place, b.place) and dates_agree(a, b) and actors_agree(a, b)
+
+
+def is_generic(inc: Incident) -> bool:
+    """Whether the incident's type came from a generic violence trigger typed by its target
+    alone (a generic trigger typed by a means cue, always to a remote-violence type, is not)."""
+    from corroborator.incidents.events import generic_rule_ids
+
+    return inc.rule_id in generic_rule_ids() and inc.event_type != EventType.EXPLOSIONS
+
+
+def _shared_party(a: Incident, b: Incident) -> bool:
+    return _overlap(_named(a.actor1) | _named(a.actor2), _named(b.actor1) | _named(b.actor2))
 
 
 def places_agree(a: Place | None, b: Place | None) -> bool:
@@ -218,8 +241,13 @@ def absorb(target: Incident, other: Incident, headline: Callable[[Sequence[Casua
     actor2 = _union_actors(target.actor2, other.actor2, seen)
     seen |= {x.name for x in actor2}
     assoc = _union_actors(target.assoc_actors, other.assoc_actors, seen)
+    kind = {}
+    if target.event_type != other.event_type and is_generic(target) and not is_generic(other):
+        # the specific telling types the event ("attacked" + "the air strike" -> air strike)
+        kind = {"event_type": other.event_type, "sub_event_type": other.sub_event_type, "rule_id": other.rule_id}
     return replace(
         target,
+        **kind,
         place=place,
         date=date,
         casualties=casualties,

@@ -160,6 +160,13 @@ def load_rules() -> tuple[tuple[TriggerRule, ...], tuple[TriggerRule, ...]]:
 
 
 @functools.cache
+def generic_rule_ids() -> frozenset[str]:
+    """Ids of the generic violence triggers (typed by cues, target or victims, not by the word)."""
+    rules, _ = load_rules()
+    return frozenset(r.id for r in rules if r.sub_event_type is None and r.kind == "event")
+
+
+@functools.cache
 def _index() -> dict[str, list[tuple[TriggerRule, tuple[str, ...]]]]:
     """First word -> (rule, pattern words), over triggers and cues."""
     rules, cues = load_rules()
