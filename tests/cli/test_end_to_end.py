@@ -192,7 +192,6 @@ def test_version(cli) -> None:
     assert result.exit_code == 0 and result.stdout.startswith("corroborator ")
 
 
-@pytest.mark.slow
 def test_readme_command_with_analysis(tmp_path: Path, cli) -> None:
     """Exactly the README's quick-start command (analysis included), then the eval export."""
     corpus = _copy_examples(tmp_path / "corpus")
@@ -208,6 +207,9 @@ def test_readme_command_with_analysis(tmp_path: Path, cli) -> None:
     page = report.read_text(encoding="utf-8")
     for title in (t for (t,) in query(db, "select title from documents") if t):
         assert str(escape(title)) in page
+    # incidents with their grades and who asserts / denies them are on the page
+    assert "Incidents across the corpus" in page and "asserts:" in page
+    assert any(grade in page for grade in ("corroborated", "contested", "single source"))
 
 
 def test_seed_export_scores_through_the_eval_scorer(seeds_dir: Path, shared_dir: Path, cli, tmp_path: Path) -> None:
