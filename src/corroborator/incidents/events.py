@@ -443,6 +443,11 @@ def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[Acto
         for c in trigger.head.children:
             if c.dep_ == "nsubj":
                 a1 += _mention_for(c, by_token)
+    # "was shot and killed by X": the agent of a coordinated passive verb is the trigger's too
+    if trigger.pos_ == "VERB" and not any(c.dep_ == "agent" for c in trigger.children):
+        for conj in (c for c in trigger.children if c.dep_ == "conj" and c.pos_ == "VERB"):
+            for agent in (c for c in conj.children if c.dep_ == "agent"):
+                a1 += [m for p in agent.children if p.dep_ == "pobj" for m in _mention_for(p, by_token)]
     for hd in heads:
         for c in hd.children:
             dep = c.dep_

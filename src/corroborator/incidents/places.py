@@ -583,15 +583,25 @@ def _scan(doc, gaz: Gazetteer) -> list[_Candidate]:
             labels[tok.i] = ent.label_
     found: list[_Candidate] = []
     n = len(doc)
+    # Spans _span_ok rejects anyway are not built: those ending on a non-capitalised word or on
+    # punctuation, and those reaching a token no name crosses (line break, , ; ( ) .).
+    tokens_ = list(doc)
+    last_ok = [_is_cap(t) and not t.is_punct for t in tokens_]
+    barrier = [n] * (n + 1)  # first token at or after k that no name may contain
+    for k in range(n - 1, -1, -1):
+        t = tokens_[k].text
+        barrier[k] = k if ("\n" in t or t in ",;().") else barrier[k + 1]
     i = 0
     while i < n:
-        tok = doc[i]
+        tok = tokens_[i]
         if not (_is_cap(tok) or tok.lower_ in ARTICLES or tok.lower_ in DIRECTION_WORDS) \
                 or tok.is_punct or tok.like_num:
             i += 1
             continue
         hit = None
-        for j in range(min(n, i + gaz.max_tokens), i, -1):
+        for j in range(min(n, i + gaz.max_tokens, barrier[i]), i, -1):
+            if not last_ok[j - 1]:
+                continue
             tokens = doc[i:j]
             if not _span_ok(tokens):
                 continue
