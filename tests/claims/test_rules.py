@@ -14,6 +14,10 @@ from corroborator.resources import rules_with_ids
         ("claims/rules/cues.yaml", "verbs"),
         ("claims/rules/cues.yaml", "nouns"),
         ("claims/rules/cues.yaml", "prepositions"),
+        ("claims/rules/cues.yaml", "carriers"),
+        ("claims/rules/assertions.yaml", "events"),
+        ("claims/rules/assertions.yaml", "fact_entities"),
+        ("claims/rules/assertions.yaml", "opinion"),
         ("claims/rules/stance.yaml", "rules"),
         ("claims/rules/hedges.yaml", "rules"),
         ("claims/rules/link.yaml", "rules"),
@@ -21,6 +25,7 @@ from corroborator.resources import rules_with_ids
         ("claims/rules/sources.yaml", "institutions"),
         ("claims/rules/sources.yaml", "aliases"),
         ("claims/rules/sources.yaml", "types"),
+        ("claims/rules/sources.yaml", "discourse"),
     ],
 )
 def test_rule_file_has_ids(path, key):

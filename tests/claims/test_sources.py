@@ -82,3 +82,10 @@ def test_source_span_points_at_mention(nlp):
     source = claim.chain[0]
     assert text[source.span.start:source.span.end] == "Local residents"
     assert source.type is SourceType.WITNESS
+
+
+def test_discourse_phrase_stripped_from_mention():
+    from corroborator.claims.sources import clean_mention
+
+    assert clean_mention("Norway for its part") == "Norway"
+    assert clean_mention("the coast guard, in turn") == "coast guard"

@@ -18,6 +18,12 @@ SENTENCES = [
     "The rebels claimed to have captured two villages, state media reports.",
     "She added that the roads were closed.",
     "Officials could not confirm the death toll.",
+    "The clash ended with\nsoldiers firing at the crowd,\na truck being burnt near the mill,\n"
+    "and the police closing the road.",
+    "According to Halvorsen Brekke Station has been abandoned.",
+    "Update: The Harbour Board, in a statement, said there were no ships in the port.",
+    "\"The water rose fast,\" said the captain.\n\n\"Nobody expected it.\"",
+    "The mayor said the school had reopened, confirming that the teachers had returned.",
 ]
 
 

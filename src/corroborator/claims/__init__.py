@@ -1,9 +1,13 @@
 """The claims stage: attributed statements and the outlet's own factual assertions.
 
-``extract_claims`` runs attribution on the dependency parse (``attribution.py``), turns
-sources into typed entities (``sources.py``), resolves pronoun sources, decides each
-claim's stance (``stance.py``) and hedges (``hedges.py``) and links it to an incident
-(``link.py``).
+``extract_claims`` runs attribution on the dependency parse (``attribution.py``), finds
+the outlet's own assertions, sentences and list items (``assertions.py``), turns sources
+into typed entities (``sources.py``), resolves pronoun sources, decides each claim's
+stance (``stance.py``) and hedges (``hedges.py``) and links it to an incident (``link.py``).
+
+A claim's text is the whole report, not its bare content: the speaker when it stands next
+to the cue, the cue and the content ("The ministry has insisted that no troops were
+there"); stance and incident links are read from the content.
 """
 
 from __future__ import annotations
@@ -13,28 +17,27 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc
 
+from corroborator.claims.assertions import Segment, assertion_segments, fact_signal
 from corroborator.claims.attribution import Attribution, doc_attributions
 from corroborator.claims.hedges import certainty, find_hedges
 from corroborator.claims.link import ClaimLocation, link_claim
 from corroborator.claims.sources import is_pronoun, make_source
 from corroborator.claims.stance import decide_stance
-from corroborator.records import Claim, Incident, Source, SourceType, Span, Stance, TextMap
+from corroborator.records import Claim, Incident, Source, SourceType, Stance, TextMap
 
 __all__ = ["extract_claims"]
 
 log = logging.getLogger(__name__)
 
-# An unattributed assertion needs at least this many word tokens (shorter lines are
-# captions, datelines, interjections). Set by hand.
-MIN_ASSERTION_TOKENS = 5
+# A topical claim with no link of its own takes the previous claim's incident when that
+# claim is at most this many paragraphs back. Hand-set (one paragraph: the story goes on).
+MAX_CONTINUATION_PARAGRAPHS = 1
 _PARAGRAPH_BREAK = re.compile(r"\n+")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them"})
 _THING_PRONOUNS = frozenset({"it"})
-_OPINION_SUBJECTS = frozenset({"i", "you", "we"})
-_OPINION_MODALS = frozenset({"should", "must", "ought", "shall"})
 _PERSON_NOUNS = re.compile(
     r"\b(?:spokes(?:man|woman|person)|minister|official|president|secretary|commander|general|"
     r"ambassador|governor|mayor|chief|leader|director|analyst|witness|resident|fighter|officer|"
@@ -126,28 +129,6 @@ def _dedupe(chain: list[Source]) -> tuple[Source, ...]:
     return tuple(out)
 
 
-def _is_assertion(sent: SpacySpan) -> bool:
-    """A declarative sentence in the writer's own voice that states an event or fact."""
-    text = sent.text.strip()
-    if not text or text[-1] in "?!" or text.endswith('?"') or text.endswith("?”"):
-        return False
-    words = [t for t in sent if not t.is_punct and not t.is_space]
-    if len(words) < MIN_ASSERTION_TOKENS:
-        return False
-    root = sent.root
-    if root.pos_ not in ("VERB", "AUX"):
-        return False
-    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")]
-    if not subjects:
-        return False
-    if any(s.lower_ in _OPINION_SUBJECTS for s in subjects):
-        return False
-    if any(c.dep_ == "aux" and c.lower_ in _OPINION_MODALS for c in root.children):
-        return False
-    # a sentence that is one quotation without a cue is a quote, not the outlet's assertion
-    return not (text[:1] in ('"', "“") and text[-1:] in ('"', "”"))
-
-
 def extract_claims(doc: Doc, text_map: TextMap, *, doc_id: str, in_comment: bool = False,
                    incidents: Sequence[Incident] = (), id_prefix: str = "") -> list[Claim]:
     """Every claim in one body or one comment.
@@ -175,41 +156,55 @@ def extract_claims(doc: Doc, text_map: TextMap, *, doc_id: str, in_comment: bool
         for sent in doc.sents:
             if sent.start_char < hi and lo < sent.end_char:
                 covered_sents.add(sent.start)
-    items: list[tuple[int, Attribution | SpacySpan]] = [(a.char_range(doc)[0], a) for a in attributions]
-    for sent in doc.sents:
-        if sent.start not in covered_sents and _is_assertion(sent):
-            items.append((sent.start_char, sent))
+    items: list[tuple[int, Attribution | Segment]] = [(a.char_range(doc)[0], a) for a in attributions]
+    claimed = [a.extent(doc) for a in attributions]
+    items += [(seg.start, seg) for seg in assertion_segments(doc, covered_sents, claimed)]
     items.sort(key=lambda item: item[0])
 
     claims: list[Claim] = []
     seen: list[_Named] = []
-    for start, item in items:
+    whole = text_map.raw_span(0, len(text)) if text else None
+    last_paragraph = -1
+    for _start, item in items:
         if isinstance(item, Attribution):
             claim = _attributed_claim(item, doc, text_map, paragraphs, seen)
             sentence = doc[item.cue_i].sent
             rule_id, chain, cue, cue_stance = claim
             s, e = item.char_range(doc)
+            ts, te = item.extent(doc)
         else:
-            sentence = item
-            s, e = sentence.start_char, sentence.end_char
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            rule_id, chain, cue, cue_stance = "unattributed", (), None, Stance.ASSERTS
+            s, e = item.start, item.end
+            # a list item is its own sentence: hedges and links are read from it alone
+            sentence = doc.char_span(s, e, alignment_mode="expand")
+            rule_id, chain, cue, cue_stance = item.rule_id, (), None, Stance.ASSERTS
+            ts, te = s, e
         content = text[s:e]
         outside = text[sentence.start_char: s] + " " + text[e: sentence.end_char]
         stance, stance_rule = decide_stance(cue_stance, content, outside)
         hedges = find_hedges(sentence.text, sentence.start_char, text_map.raw_span)
-        para = paragraphs[_paragraph_of(s, paragraphs)]
+        para_no = _paragraph_of(s, paragraphs)
+        para = paragraphs[para_no]
         where = ClaimLocation(
-            span=text_map.raw_span(s, e),
+            span=text_map.raw_span(ts, te),
             sentence=text_map.raw_span(sentence.start_char, sentence.end_char),
             paragraph=text_map.raw_span(*para),
+            text=whole,
         )
-        incident_id = link_claim(content, where, incidents)
+        content_span = doc.char_span(s, e, alignment_mode="expand")
+        topical = content_span is not None and fact_signal(content_span) is not None
+        incident_id = link_claim(content, where, incidents, topical=topical)
+        reach = para_no - last_paragraph
+        if incident_id is None and claims and claims[-1].incident_id is not None and (
+                reach == 0 or (topical and reach <= MAX_CONTINUATION_PARAGRAPHS)):
+            # a report that follows another in the same paragraph (or a topical one right
+            # after it) continues its story
+            incident_id = claims[-1].incident_id
+            rule_id += "+link.continues"
+        last_paragraph = para_no
         if stance_rule:
             rule_id = f"{rule_id}+{stance_rule}"
         claims.append(Claim(
-            claim_id=f"{id_prefix}c{len(claims) + 1}", doc_id=doc_id, text=content, span=where.span,
+            claim_id=f"{id_prefix}c{len(claims) + 1}", doc_id=doc_id, text=text[ts:te], span=where.span,
             chain=chain, cue=cue, stance=stance, hedges=tuple(hedges), certainty=certainty(hedges),
             incident_id=incident_id, in_comment=in_comment, rule_id=rule_id,
         ))

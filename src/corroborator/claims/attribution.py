@@ -12,9 +12,21 @@ Each construction has a rule id (kept on the claim):
 - ``prep.according_to`` "according to X, ..."
 - ``prep.citing``      "..., citing X"
 - ``noun.clause``      "X's claim that ..."
+- ``verb.ccomp_late``  "X confirmed for the first time that ..." (the clause parsed onto a phrase)
+- ``verb.pos_slip``    "X and Y report (...) that ...", "records show he ..." (cue verb tagged as a noun)
+- ``colon.headline``   "Name: statement"; reports inside its content nest under it
+- ``colon.named_quote`` "... pollster Ann Berg: “...”" (a named speaker before a colon and a quotation)
+- ``quote.before``     "“Why now?” he asked." (a bare cue clause after a quotation split off by "?"/"!")
+- ``+split_subject``   "according to X Y has ..." without a comma: X is the source, Y the subject
+- ``+carrier``         "according to the figures released by X": X is the source
+- ``+interviewed``     "X spoke with Y, who said ...": X relays Y
 - ``quote.continuation`` a quoted sentence continuing the previous quoted claim
 - ``+in_statement``    suffix when the cue is modified by "in a statement"/"in a post"
 - ``+nested``          suffix when an inner attribution took its relays from an outer one
+
+Two reports by one speaker ("said A, confirming B", "said A and said B") stay two claims
+with the same speaker; a clause coordinated onto the cue ("says A, but B") stays in the
+content.
 """
 
 from __future__ import annotations
@@ -55,6 +67,9 @@ MAX_NEST_OFFSET = 3
 MIN_PIECE_TOKENS = 2
 # Tokens allowed between a named entity and the cue it speaks ("Ryan (R-WI) said"). Hand-set.
 MAX_ADJACENT_GAP = 5
+# Most tokens between a first source and its cue for the source to join the claim text
+# ("The ministry, in a statement on Monday, said"). Hand-set from the seeds' gold anchors.
+MAX_SOURCE_GAP = 8
 
 
 @dataclass
@@ -72,12 +87,42 @@ class Attribution:
     kind: str = "speech"
     char_start: int | None = None  # content start override (a quotation opened earlier)
     char_end: int | None = None  # content end override (a quotation running past the sentence)
+    cue_end: int | None = None  # exclusive end token of a multi-word cue ("according to")
 
     def char_range(self, doc: Doc) -> tuple[int, int]:
         """The content's clean character range."""
         start = self.char_start if self.char_start is not None else doc[self.content[0]].idx
         last = doc[self.content[1] - 1]
         end = self.char_end if self.char_end is not None else last.idx + len(last.text)
+        return start, end
+
+    def extent(self, doc: Doc) -> tuple[int, int]:
+        """The clean character range of the whole report: content, cue and a nearby first source.
+
+        "Moscow has insisted that it had no troops there" is one claim text: the content
+        with its cue and its speaker, when the speaker stands next to the cue in the same
+        sentence (at most MAX_SOURCE_GAP tokens away). Relays and speakers found elsewhere
+        (pronoun antecedents, outer reports) stay out of the text.
+        """
+        start, end = self.char_range(doc)
+        cue = doc[self.cue_i]
+        cue_end = doc[self.cue_end - 1] if self.cue_end else cue
+        lo_tok, hi_tok = min(self.content[0], cue.i), max(self.content[1], cue_end.i + 1)
+        start = min(start, cue.idx)
+        end = max(end, cue_end.idx + len(cue_end.text))
+        sent = cue.sent
+        for a, b in self.sources[:1]:
+            if not (sent.start <= a and b <= sent.end):
+                continue
+            gap = lo_tok - b if b <= lo_tok else a - hi_tok
+            between = doc[b: lo_tok] if b <= lo_tok else doc[hi_tok: a]
+            # another verb in between ("X said A, confirming B") means X is not this cue's neighbour
+            above = {t.i for t in cue.ancestors if not _is_cue_verb(t)}
+            verbs_between = any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass", "neg")
+                                and t.i not in above for t in between)
+            if (0 <= gap <= MAX_SOURCE_GAP and not verbs_between) or lo_tok <= a < hi_tok:
+                start = min(start, doc[a].idx)
+                end = max(end, doc[b - 1].idx + len(doc[b - 1].text))
         return start, end
 
 
@@ -176,11 +221,22 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, str]:
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
         if pobj is not None:
             return pobj, "passive"
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "csubj"):
-            if child.lower_ in _REL_PRONOUNS and verb.dep_ == "relcl":
-                return verb.head, "relcl"
-            return child, "subj"
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if len(subjects) > 1:
+        # "Update: The ministry said ...": a label parsed as a second subject; the
+        # subject nearest before the verb speaks
+        before = [c for c in subjects if c.i < verb.i]
+        subjects = [before[-1]] if before else subjects[:1]
+    for child in subjects:
+        if child.lower_ in _REL_PRONOUNS and verb.dep_ == "relcl":
+            return verb.head, "relcl"
+        doc = verb.doc
+        if child.i + 1 < len(doc) and doc[child.i + 1].text == ":":
+            # "Update: The ministry said": the label took the subject slot, the speaker its appos
+            appos = next((c for c in child.rights if c.dep_ == "appos"), None)
+            if appos is not None:
+                return appos, "subj"
+        return child, "subj"
     if any(c.dep_ == "nsubjpass" for c in verb.children):
         return None, "passive"
     if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
@@ -193,9 +249,19 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, str]:
     compound = next((c for c in verb.children if c.dep_ == "compound" and c.i < verb.i), None)
     if compound is not None and compound.pos_ == "PROPN":
         return compound, "subj"
-    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
-        return _subject(verb.head, depth + 1)
+    head = verb.head
+    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and head.i != verb.i:
+        if verb.dep_ in ("conj", "advcl") and head.dep_ == "ccomp" and _is_cue_verb(head.head):
+            # "said the deal was no secret, confirming ...": a second report by the same
+            # speaker hung off the first report's content; its speaker is the first's
+            return _subject(head.head, depth + 1)
+        return _subject(head, depth + 1)
     return None, "none"
+
+
+def _is_cue_verb(tok: Token) -> bool:
+    """The token is a reporting verb of the cue lexicon."""
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in cue_lexicon()[0]
 
 
 # --------------------------------------------------------------------- constructions
@@ -227,6 +293,13 @@ def _verb_attribution(verb: Token, entry: dict[str, Any], sent: SpacySpan) -> At
         rule = "verb.ccomp" if comp.dep_ == "ccomp" else "verb.xcomp"
         if comp.i < verb.i and verb.dep_ == "ROOT":
             rule = "verb.parenthetical"
+        elif comp.i > verb.i:
+            content = (content[0], _conj_end(verb, content[1]))
+        if rule == "verb.xcomp" and entry.get("needs_clause"):
+            return None  # "continued to wait", "added to the list": no reported content
+    elif (late := _late_that_clause(verb)) is not None:
+        content = late
+        rule = "verb.ccomp_late"
     elif _is_parenthetical(verb, sent):
         head = verb.head
         outer = _subtree_range(head) if head.dep_ != "ROOT" else (sent.start, sent.end)
@@ -257,6 +330,9 @@ def _verb_attribution(verb: Token, entry: dict[str, Any], sent: SpacySpan) -> At
             if _trim(doc, *content)[1] <= _trim(doc, *content)[0] and sent.end < len(doc):
                 nxt = doc[sent.end].sent
                 content = (nxt.start, nxt.end)
+    if content is None and entry.get("kind") == "speech":
+        content = _quote_sentence_before(verb, sent)
+        rule = "quote.before"
     if content is None:
         return None
     start, end = _trim(doc, *content)
@@ -279,13 +355,89 @@ def _verb_attribution(verb: Token, entry: dict[str, Any], sent: SpacySpan) -> At
         if recipient is not None and recipient.lower_ != "it" and entry.get("relay_object"):
             att.relays_extra.append(source_range(recipient))
     if entry.get("relay_object"):
-        obj = next((c for c in verb.children if c.dep_ in ("dative", "dobj") and c.i < start), None)
+        obj = next((c for c in verb.children if c.dep_ in ("dative", "dobj") and not start <= c.i < end), None)
         if obj is not None and obj.pos_ in ("PROPN", "NOUN"):
             att.relays_extra.append(source_range(obj))
             att.rule_id = "verb.tell"
+    if how == "relcl" and src is not None and (interviewer := _interviewer(src)) is not None:
+        att.relays_extra.append(source_range(interviewer))
+        att.rule_id += "+interviewed"
     if _in_statement(verb):
         att.rule_id += "+in_statement"
     return att
+
+
+def _interviewer(speaker: Token) -> Token | None:
+    """Who spoke with ``speaker`` ("X has spoken with Y, who said ..."): a relay of Y's words."""
+    head = speaker.head
+    if speaker.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("with", "to"):
+        head = head.head
+    elif speaker.dep_ != "dobj":
+        return None
+    if not _is_cue_verb(head) or cue_lexicon()[0][head.lemma_.lower()].get("kind") != "speech":
+        return None
+    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subj if subj is not None and subj.pos_ in ("PROPN", "NOUN") else None
+
+
+def _conj_end(verb: Token, end: int) -> int:
+    """Extend a content ending at ``end`` over clauses coordinated onto the cue verb.
+
+    The parser often hangs "..., but X is ..." on the reporting verb instead of on its
+    complement; the coordinated clause is still what was reported, unless it is a new
+    report of its own ("and said ...", "and told ...").
+    """
+    for child in verb.rights:
+        if child.i < end or child.dep_ != "conj" or child.pos_ not in ("VERB", "AUX"):
+            continue
+        if _is_cue_verb(child) or not any(c.dep_ in _SUBJ or c.dep_ == "expl" for c in child.children):
+            break
+        if any(t.text in (";", ":") or t.text in _QUOTES_OPEN for t in verb.doc[end: child.left_edge.i]):
+            break
+        end = child.right_edge.i + 1
+    return end
+
+
+def _late_that_clause(verb: Token) -> tuple[int, int] | None:
+    """A "that" clause parsed onto a phrase after the cue ("confirmed for the first time that ...")."""
+    doc = verb.doc
+    for child in verb.rights:
+        if child.dep_ not in ("prep", "npadvmod"):
+            continue
+        for tok in child.subtree:
+            if tok.dep_ in ("relcl", "acl", "ccomp") and tok.i > verb.i and not _verb_between(tok, child):
+                first = tok.left_edge
+                if first.lower_ == "that" and first.i > child.i and first.i - 1 >= 0 \
+                        and doc[first.i - 1].dep_ in ("pobj", "npadvmod", "advmod", "amod"):
+                    return first.i, tok.right_edge.i + 1
+    return None
+
+
+def _verb_between(tok: Token, top: Token) -> bool:
+    """A verb lies on the head path from ``tok`` up to ``top`` (exclusive of both)."""
+    node = tok.head
+    while node.i != top.i and node.head.i != node.i:
+        if node.pos_ in ("VERB", "AUX"):
+            return True
+        node = node.head
+    return False
+
+
+def _quote_sentence_before(verb: Token, sent: SpacySpan) -> tuple[int, int] | None:
+    """The quotation just before a bare cue clause ("“Why now?” he asked."), split off by "?" or "!"."""
+    doc = verb.doc
+    if sent.start == 0 or verb.i - sent.start > MAX_HEADLINE_SOURCE_TOKENS:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "neg") for t in doc[sent.start: verb.i]):
+        return None
+    if any(c.dep_ in _CONTENT_DEPS or c.dep_ in ("dobj", "attr") for c in verb.children):
+        return None
+    prev = doc[sent.start - 1].sent
+    between = doc.text[prev.end_char: sent.start_char]
+    text = prev.text.strip()
+    if "\n" in prev.text.strip() or "\n" in between or text[:1] not in ('"', "“") or text[-1:] not in ('"', "”"):
+        return None
+    return prev.start, prev.end
 
 
 def _colon_after(verb: Token, sent: SpacySpan) -> int | None:
@@ -351,6 +503,10 @@ def _nearest_quote(verb: Token, sent: SpacySpan) -> tuple[int, int] | None:
         words = sum(1 for t in doc[a:b] if t.is_alpha)
         if words < (1 if b == sent.end else 2) or a <= verb.i < b:
             continue
+        between = doc[b: verb.i] if b <= verb.i else doc[verb.i + 1: a]
+        if any(t.pos_ in ("VERB", "AUX") and t.dep_ in ("relcl", "ccomp", "conj", "advcl")
+               and any(c.dep_ in _SUBJ for c in t.children) for t in between):
+            continue  # the quotation belongs to another clause ("spoke with X, who called it a “...”")
         distance = a - verb.i if a > verb.i else verb.i - b
         if best is None or distance < best[0]:
             best = (distance, (a, b))
@@ -395,15 +551,69 @@ def _prep_attribution(tok: Token, entry: dict[str, Any], sent: SpacySpan) -> Att
     phrase = (tok.i, max(obj.right_edge.i + 1, anchor.i + 1))
     head = tok.head if tok.head is not tok else tok
     outer = _subtree_range(head) if head.dep_ != "ROOT" and head.i != tok.i else (sent.start, sent.end)
-    content = _minus(outer, (min(phrase[0], tok.left_edge.i), max(phrase[1], tok.right_edge.i + 1)))
+    rule = "prep." + "_".join(words)
+    issuer = _carrier_agent(obj)
+    if issuer is not None:
+        obj = issuer
+        rule += "+carrier"
+    source = source_range(obj)
+    split = _swallowed_subject(tok, obj, head)
+    if split is not None:
+        # "According to Reuters the army has ..." parsed as one noun phrase: the first
+        # name is the source, the rest is the subject of the content
+        source, phrase = (obj.left_edge.i, split), (tok.i, split)
+        rule += "+split_subject"
+    cut = phrase if split is not None else (min(phrase[0], tok.left_edge.i), max(phrase[1], tok.right_edge.i + 1))
+    content = _minus(outer, cut)
     start, end = _trim(doc, *content)
     if end <= start:
         return None
-    rule = "prep." + "_".join(words)
     att = Attribution(cue_i=tok.i, cue_text=doc[tok.i: anchor.i + 1].text, content=(start, end), rule_id=rule,
-                      stance=Stance(entry.get("stance", "asserts")), cue_rule=entry["id"])
-    att.sources.append(source_range(obj))
+                      stance=Stance(entry.get("stance", "asserts")), cue_rule=entry["id"], cue_end=anchor.i + 1)
+    att.sources.append(source)
     return att
+
+
+@functools.cache
+def _carrier_lemmas() -> frozenset[str]:
+    """Lemmas of the carrier nouns ("information", "figures") in ``cues.yaml``."""
+    return frozenset(lemma for entry in rules_with_ids(CUES, "carriers") for lemma in entry["lemmas"])
+
+
+def _carrier_agent(obj: Token) -> Token | None:
+    """X in "the information provided by X" when ``obj`` is a carrier noun."""
+    if obj.lemma_.lower() not in _carrier_lemmas():
+        return None
+    for acl in obj.children:
+        if acl.dep_ != "acl":
+            continue
+        for agent in acl.children:
+            if agent.dep_ == "agent" or (agent.dep_ == "prep" and agent.lower_ in ("by", "from")):
+                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+    return None
+
+
+def _swallowed_subject(tok: Token, obj: Token, head: Token) -> int | None:
+    """Where the content's subject starts inside a cue's object phrase, or None.
+
+    Without a comma, "according to Reuters the army has ..." can parse with the
+    subject compounded onto the object and the clause's verb left without a subject.
+    """
+    doc = tok.doc
+    if head.pos_ not in ("VERB", "AUX") or head.i < obj.i or tok.i > head.i:
+        return None
+    if any(c.dep_ in _SUBJ or c.dep_ == "expl" for c in head.children):
+        return None
+    if obj.right_edge.i + 1 < len(doc) and doc[obj.right_edge.i + 1].text == ",":
+        return None
+    left = obj.left_edge.i
+    compounds = [t for t in doc[left: obj.i] if t.dep_ == "compound"]
+    if not compounds or left + 1 > obj.i:
+        return None
+    ents = [e for e in doc.ents if e.start == left and e.end <= obj.i]
+    return ents[0].end if ents else left + 1
 
 
 def _noun_attribution(noun: Token, entry: dict[str, Any], sent: SpacySpan) -> Attribution | None:
@@ -426,6 +636,46 @@ def _noun_attribution(noun: Token, entry: dict[str, Any], sent: SpacySpan) -> At
                       stance=Stance(entry.get("stance", "asserts")), cue_rule=entry["id"])
     if src is not None and src.pos_ != "DET":
         att.sources.append(source_range(src))
+    return att
+
+
+def _slipped_verb(tok: Token, entry: dict[str, Any], sent: SpacySpan) -> Attribution | None:
+    """A cue verb tagged as a noun ("X and Y report (translated) that ..."): the "that"
+    clause right after it is the content, the noun phrase right before it the source."""
+    doc = tok.doc
+    if tok.i == sent.start or doc[tok.i - 1].pos_ not in ("PROPN", "NOUN"):
+        return None
+    j = tok.i + 1
+    if j < sent.end and doc[j].text == "(":
+        close = next((t.i for t in doc[j: min(sent.end, j + MAX_COLON_GAP)] if t.text == ")"), None)
+        if close is None:
+            return None
+        j = close + 1
+    top = doc[tok.i - 1]
+    if top.head.i == tok.i:
+        top = tok  # the name before the cue was parsed as its modifier: climb from the cue
+    while top.head.i != top.i and top.head.i < tok.i and top.head.i >= sent.start:
+        top = top.head
+    if j < sent.end and doc[j].lower_ == "that" and doc[j].dep_ == "mark" and doc[j].head.pos_ in ("VERB", "AUX"):
+        clause = doc[j].head
+        first = j + 1
+    else:
+        # "records show he backed ...": no "that", but a plural subject agreeing with a
+        # base-form cue and a clause with its own subject right after it
+        clause = next((c for c in tok.children if c.dep_ in ("relcl", "acl", "ccomp")
+                       and c.left_edge.i == tok.i + 1 and any(g.dep_ in _SUBJ for g in c.children)), None)
+        if clause is None or tok.tag_ != "NN" or top.tag_ not in ("NNS", "NNPS"):
+            return None
+        first = tok.i + 1
+    start, end = _trim(doc, first, max(clause.right_edge.i + 1, first + 1))
+    if end <= start:
+        return None
+    source = _trim(doc, top.left_edge.i, tok.i)
+    if source[1] <= source[0]:
+        return None
+    att = Attribution(cue_i=tok.i, cue_text=tok.text, content=(start, end), rule_id="verb.pos_slip",
+                      stance=Stance(entry.get("stance", "asserts")), cue_rule=entry["id"], kind="speech")
+    att.sources.append(source)
     return att
 
 
@@ -452,6 +702,10 @@ def sentence_attributions(sent: SpacySpan) -> list[Attribution]:
             att = _verb_attribution(tok, verbs[lemma], sent)
         elif tok.pos_ in ("NOUN",) and lemma in nouns:
             att = _noun_attribution(tok, nouns[lemma], sent)
+            if att is None and lemma in verbs and verbs[lemma].get("kind") == "speech":
+                att = _slipped_verb(tok, verbs[lemma], sent)
+        elif tok.pos_ in ("NOUN",) and lemma in verbs and verbs[lemma].get("kind") == "speech":
+            att = _slipped_verb(tok, verbs[lemma], sent)
         else:
             for entry in preps:
                 if tok.lower_ == entry["words"][0]:
@@ -470,10 +724,10 @@ def sentence_attributions(sent: SpacySpan) -> list[Attribution]:
         if att.cue_i in prefix_for:
             att.sources = prefix_for[att.cue_i] + att.sources
             att.rule_id += "+nested"
-    return _merge_nested(found)
+    return _merge_nested(found, sent.doc)
 
 
-def _merge_nested(found: list[Attribution]) -> list[Attribution]:
+def _merge_nested(found: list[Attribution], doc: Doc) -> list[Attribution]:
     """Give inner attributions their outer speakers as relays; drop outers they exhaust."""
     dropped: set[int] = set()
     for outer in found:
@@ -482,6 +736,13 @@ def _merge_nested(found: list[Attribution]) -> list[Attribution]:
                 continue
             a, b = outer.content
             if not a <= inner.cue_i < b:
+                continue
+            if inner.sources[:1] == outer.sources[:1] and inner.sources and inner.cue_i > a:
+                # "said A, confirming B" / "said A and said B": two reports by one speaker
+                cut = _trim(doc, a, doc[inner.cue_i].left_edge.i)
+                if cut[1] > cut[0]:
+                    outer.content = cut
+                    outer.char_end = None
                 continue
             inside = [s for s in inner.sources if a <= s[0] < b]
             lo = min([inner.cue_i, inner.content[0]] + [s[0] for s in inside])
@@ -517,7 +778,9 @@ def _headline_colon(sent: SpacySpan) -> Attribution | None:
     head = doc[sent.start: colon.i]
     if not 1 <= len(head) <= MAX_HEADLINE_SOURCE_TOKENS or any(t.pos_ in ("VERB", "AUX") for t in head):
         return None
-    if not any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in head):
+    line_start = sent.start_char == 0 or doc.text[sent.start_char - 1] == "\n"
+    named = all(t.pos_ == "PROPN" or t.is_punct for t in head)
+    if not any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in head) and not (named and line_start):
         return None
     start, end = _trim(doc, colon.i + 1, sent.end)
     if end - start < 2:
@@ -525,6 +788,24 @@ def _headline_colon(sent: SpacySpan) -> Attribution | None:
     att = Attribution(cue_i=colon.i, cue_text=":", content=(start, end), rule_id="colon.headline",
                       cue_rule="colon.headline")
     att.sources.append(_trim(doc, head.start, head.end))
+    return att
+
+
+def _named_colon_quote(sent: SpacySpan) -> Attribution | None:
+    """"... pollster Ann Berg: “quotation”": a named speaker right before a colon and a quotation."""
+    doc = sent.doc
+    colon = next((t for t in sent if t.text == ":" and t.i > sent.start), None)
+    if colon is None or colon.i + 1 >= sent.end or doc[colon.i + 1].text not in _QUOTES_OPEN:
+        return None
+    ent = next((e for e in doc.ents if e.end == colon.i and e.label_ in ("PERSON", "ORG")), None)
+    if ent is None:
+        return None
+    start, end = _trim(doc, colon.i + 1, sent.end)
+    if end - start < 2:
+        return None
+    att = Attribution(cue_i=colon.i, cue_text=":", content=(start, end), rule_id="colon.named_quote",
+                      cue_rule="colon.named_quote")
+    att.sources.append((ent.start, ent.end))
     return att
 
 
@@ -583,9 +864,14 @@ def doc_attributions(doc: Doc) -> list[Attribution]:
     previous: Attribution | None = None
     for sent in doc.sents:
         atts = sentence_attributions(sent)
-        if not atts:
-            headline = _headline_colon(sent)
-            atts = [headline] if headline is not None else []
+        headline = _headline_colon(sent)
+        if headline is not None:
+            # "Name: ... says ...": reports inside the headline's content nest under it
+            atts = _merge_nested([headline, *atts], doc)
+        elif (named := _named_colon_quote(sent)) is not None and not any(
+                named.content[0] <= a.cue_i < named.content[1] or a.content[0] <= named.content[0] < a.content[1]
+                for a in atts):
+            atts = sorted([*atts, named], key=lambda a: a.content[0])
         for att in atts:
             _extend_to_quotes(att, doc)
         if atts and previous is not None and _continues_quote(sent, previous):
@@ -615,10 +901,17 @@ def _continues_quote(sent: SpacySpan, previous: Attribution) -> bool:
     doc = sent.doc
     prev_end = previous.char_range(doc)[1]
     text = sent.text.strip()
-    gap = doc.text[prev_end: sent.start_char]
+    # count breaks after the previous report's sentence ("“...,” she said.\n\n“...”")
+    said_end = max(prev_end, len(doc.text[: doc[previous.cue_i].sent.end_char].rstrip()))
+    gap = doc.text[min(said_end, sent.start_char): sent.start_char]
     if gap.count("\n") and (_paragraph_count(gap) > 1 or text[:1] not in ('"', "“")):
         return False  # a new paragraph that does not open with a quotation
     if sent.end_char <= prev_end:
         return True  # already inside the widened quotation
+    opened = _open_quote_before(doc.text, sent.start_char)
+    if opened is not None and previous.char_range(doc)[0] <= opened < prev_end:
+        return True  # the quotation the previous content ran into is still open
+    if text[:1] in ('"', "“") and gap.count("\n") and previous.kind == "speech":
+        return True  # "X said Y.\n\n“...”": a quotation paragraph right after a report goes on with it
     prev_text = doc.text[slice(*previous.char_range(doc))]
     return text[:1] in ('"', "“") and prev_text.rstrip()[-1:] in ('"', "”", ",", ".")

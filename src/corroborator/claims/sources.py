@@ -116,13 +116,21 @@ def last_country(text: str) -> _Country | None:
     return best[1] if best else None
 
 
+@functools.cache
+def _discourse() -> tuple[re.Pattern[str], ...]:
+    """Trailing discourse phrases to strip from mentions (``discourse`` in sources.yaml)."""
+    return tuple(re.compile(r["pattern"], re.IGNORECASE) for r in rules_with_ids(RULES, "discourse"))
+
+
 def clean_mention(mention: str) -> str:
-    """The mention without determiners, quantifiers, edge punctuation and extra spaces."""
+    """The mention without determiners, quantifiers, discourse phrases, edge punctuation and extra spaces."""
     text = _SPACES.sub(" ", mention).strip(" ,;:\"“”'’")
     previous = None
     while previous != text:
         previous = text
         text = _LEADING.sub("", text)
+        for pattern in _discourse():
+            text = pattern.sub("", text).strip(" ,;:")
     return text
 
 
