@@ -443,6 +443,9 @@ def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[Acto
         for c in trigger.head.children:
             if c.dep_ == "nsubj":
                 a1 += _mention_for(c, by_token)
+    # "X claimed to have killed ...", "X tried to storm ...": the controlling verb's subject
+    if trigger.dep_ == "xcomp" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children):
+        a1 += [m for c in trigger.head.children if c.dep_ == "nsubj" for m in _mention_for(c, by_token)]
     # "was shot and killed by X": the agent of a coordinated passive verb is the trigger's too
     if trigger.pos_ == "VERB" and not any(c.dep_ == "agent" for c in trigger.children):
         for conj in (c for c in trigger.children if c.dep_ == "conj" and c.pos_ == "VERB"):
