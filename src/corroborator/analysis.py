@@ -13,7 +13,17 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from corroborator.clean import text_for_analysis
-from corroborator.records import Analysis, Article, Claim, Incident, Span, TechniqueSpan, TextMap
+from corroborator.records import (
+    Analysis,
+    Article,
+    Claim,
+    Comment,
+    Incident,
+    SourceType,
+    Span,
+    TechniqueSpan,
+    TextMap,
+)
 
 LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,9 +71,10 @@ def analyse_articles(articles: Sequence[Article]) -> list[Analysis]:
         claims: list[Claim] = _guard(warnings, "claims", art, lambda: list(extract_claims(
             body_doc, art.body, doc_id=doc_id, incidents=incidents, id_prefix=f"{doc_id}-")), [])
         for c, cdoc in zip(art.comments, comment_docs):
-            claims += _guard(warnings, "claims", art, lambda c=c, cdoc=cdoc: list(extract_claims(
-                cdoc, c.text, doc_id=doc_id, in_comment=True, incidents=incidents,
-                id_prefix=f"{doc_id}-k{c.index}-")), [])
+            claims += _guard(warnings, "claims", art, lambda c=c, cdoc=cdoc: [
+                _as_reader(claim, c) for claim in extract_claims(
+                    cdoc, c.text, doc_id=doc_id, in_comment=True, incidents=incidents,
+                    id_prefix=f"{doc_id}-k{c.index}-")], [])
         text = text_for_analysis(art)
         techniques, signals = _guard(warnings, "propaganda", art, lambda: _propaganda(text, doc_id, claims),
                                      ((), None))
@@ -72,6 +83,19 @@ def analyse_articles(articles: Sequence[Article]) -> list[Analysis]:
                                  lambda c=c: _propaganda(c.text, doc_id, ())[0], ())
         out.append(Analysis(tuple(incidents), tuple(claims), techniques, signals, tuple(warnings)))
     return out
+
+
+#: First-person words that, as the source of a claim in a reader comment, mean the commenter.
+_FIRST_PERSON = frozenset({"i", "me", "we", "us", "my", "myself"})
+
+
+def _as_reader(claim: Claim, comment: Comment) -> Claim:
+    """A claim a commenter makes in the first person ("I saw ...") has the commenter as source."""
+    if not claim.chain or claim.chain[0].mention.strip().lower() not in _FIRST_PERSON:
+        return claim
+    first = dataclasses.replace(claim.chain[0], name=f"{comment.author or 'a reader'} (commenter)",
+                                type=SourceType.PERSON, rule_id="analysis.source.commenter")
+    return dataclasses.replace(claim, chain=(first, *claim.chain[1:]))
 
 
 def _main_country(incidents: Sequence[Incident]) -> str | None:
