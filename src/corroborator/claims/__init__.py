@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from corroborator.nlp.pipeline import doc_text
 from corroborator.claims.assertions import Segment, assertion_segments, fact_signal
 from corroborator.claims.attribution import Attribution, doc_attributions
 from corroborator.claims.hedges import certainty, find_hedges
@@ -84,7 +85,7 @@ def _source_from_range(doc: Doc, rng: tuple[int, int], text_map: TextMap, para: 
     root = span.root
     plural = root.tag_ in ("NNS", "NNPS") or root.lower_ in _GROUP_PRONOUNS
     source = make_source(span.text, span=text_map.raw_span(span.start_char, span.end_char),
-                         context=doc.text[para[0]: span.start_char], context_after=doc.text[span.end_char: para[1]],
+                         context=doc_text(doc)[para[0]: span.start_char], context_after=doc_text(doc)[span.end_char: para[1]],
                          is_person=person, rule_id=rule_id)
     if not person and _PERSON_NOUNS.search(span.root.text) and not plural:
         person = True
@@ -146,7 +147,7 @@ def extract_claims(doc: Doc, text_map: TextMap, *, doc_id: str, in_comment: bool
         report) and unattributed factual assertions (``chain == ()``, ``rule_id``
         ``"unattributed"``). Spans are raw offsets.
     """
-    text = doc.text
+    text = doc_text(doc)
     paragraphs = _paragraphs(text)
     attributions = doc_attributions(doc)
     covered_sents: set[int] = set()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
+from corroborator.nlp.pipeline import doc_text
 from corroborator.claims.stance import content_stance
 from corroborator.resources import rules_with_ids
 
@@ -97,9 +98,9 @@ def _is_quoted(text: str) -> bool:
 
 def _inside_quote(doc: Doc, pos: int) -> bool:
     """``pos`` lies inside a quotation opened earlier in its paragraph."""
-    start = doc.text.rfind("\n", 0, pos) + 1
+    start = doc_text(doc).rfind("\n", 0, pos) + 1
     depth = 0
-    for ch in doc.text[start:pos]:
+    for ch in doc_text(doc)[start:pos]:
         if ch == "“":
             depth += 1
         elif ch == "”":
@@ -193,7 +194,7 @@ def _item_is_assertion(span: SpacySpan) -> bool:
 
 def _trim_item(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """An item line without its bullet, a leading "and"/"or" and trailing separators."""
-    text = doc.text
+    text = doc_text(doc)
     m = _BULLET.match(text[start:end])
     if m:
         start += m.end()
@@ -217,7 +218,7 @@ def assertion_segments(doc: Doc, covered: set[int], claimed: list[tuple[int, int
         Segments in text order (clean character ranges, trailing spaces trimmed).
     """
     out: list[Segment] = []
-    items = list_items(doc.text)
+    items = list_items(doc_text(doc))
     for a, b in items:
         if any(a < e and s < b for s, e in claimed):
             continue
@@ -236,7 +237,7 @@ def assertion_segments(doc: Doc, covered: set[int], claimed: list[tuple[int, int
             continue
         if is_assertion(sent):
             s, e = sent.start_char, sent.end_char
-            while e > s and doc.text[e - 1].isspace():
+            while e > s and doc_text(doc)[e - 1].isspace():
                 e -= 1
             out.append(Segment(s, e, "unattributed"))
     out.sort(key=lambda seg: seg.start)

@@ -38,6 +38,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
+from corroborator.nlp.pipeline import doc_text
 from corroborator.records import Stance
 from corroborator.resources import rules_with_ids
 
@@ -433,7 +434,7 @@ def _quote_sentence_before(verb: Token, sent: SpacySpan) -> tuple[int, int] | No
     if any(c.dep_ in _CONTENT_DEPS or c.dep_ in ("dobj", "attr") for c in verb.children):
         return None
     prev = doc[sent.start - 1].sent
-    between = doc.text[prev.end_char: sent.start_char]
+    between = doc_text(doc)[prev.end_char: sent.start_char]
     text = prev.text.strip()
     if "\n" in prev.text.strip() or "\n" in between or text[:1] not in ('"', "“") or text[-1:] not in ('"', "”"):
         return None
@@ -778,7 +779,7 @@ def _headline_colon(sent: SpacySpan) -> Attribution | None:
     head = doc[sent.start: colon.i]
     if not 1 <= len(head) <= MAX_HEADLINE_SOURCE_TOKENS or any(t.pos_ in ("VERB", "AUX") for t in head):
         return None
-    line_start = sent.start_char == 0 or doc.text[sent.start_char - 1] == "\n"
+    line_start = sent.start_char == 0 or doc_text(doc)[sent.start_char - 1] == "\n"
     named = all(t.pos_ == "PROPN" or t.is_punct for t in head)
     if not any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in head) and not (named and line_start):
         return None
@@ -842,7 +843,7 @@ def _close_quote_after(text: str, pos: int) -> int | None:
 
 def _extend_to_quotes(att: Attribution, doc: Doc) -> None:
     """Widen a content to the whole quotation it starts or ends inside of."""
-    text = doc.text
+    text = doc_text(doc)
     start, end = att.char_range(doc)
     opened = _open_quote_before(text, start)
     cue_char = doc[att.cue_i].idx
@@ -876,7 +877,7 @@ def doc_attributions(doc: Doc) -> list[Attribution]:
             _extend_to_quotes(att, doc)
         if atts and previous is not None and _continues_quote(sent, previous):
             # cues quoted inside the previous speaker's quotation ("I think ...") are part of it
-            atts = [a for a in atts if _open_quote_before(doc.text, doc[a.cue_i].idx) is None]
+            atts = [a for a in atts if _open_quote_before(doc_text(doc), doc[a.cue_i].idx) is None]
         if not atts and previous is not None and _continues_quote(sent, previous):
             start, end = _trim(doc, sent.start, sent.end)
             if end > start:
@@ -902,16 +903,16 @@ def _continues_quote(sent: SpacySpan, previous: Attribution) -> bool:
     prev_end = previous.char_range(doc)[1]
     text = sent.text.strip()
     # count breaks after the previous report's sentence ("“...,” she said.\n\n“...”")
-    said_end = max(prev_end, len(doc.text[: doc[previous.cue_i].sent.end_char].rstrip()))
-    gap = doc.text[min(said_end, sent.start_char): sent.start_char]
+    said_end = max(prev_end, len(doc_text(doc)[: doc[previous.cue_i].sent.end_char].rstrip()))
+    gap = doc_text(doc)[min(said_end, sent.start_char): sent.start_char]
     if gap.count("\n") and (_paragraph_count(gap) > 1 or text[:1] not in ('"', "“")):
         return False  # a new paragraph that does not open with a quotation
     if sent.end_char <= prev_end:
         return True  # already inside the widened quotation
-    opened = _open_quote_before(doc.text, sent.start_char)
+    opened = _open_quote_before(doc_text(doc), sent.start_char)
     if opened is not None and previous.char_range(doc)[0] <= opened < prev_end:
         return True  # the quotation the previous content ran into is still open
     if text[:1] in ('"', "“") and gap.count("\n") and previous.kind == "speech":
         return True  # "X said Y.\n\n“...”": a quotation paragraph right after a report goes on with it
-    prev_text = doc.text[slice(*previous.char_range(doc))]
+    prev_text = doc_text(doc)[slice(*previous.char_range(doc))]
     return text[:1] in ('"', "“") and prev_text.rstrip()[-1:] in ('"', "”", ",", ".")

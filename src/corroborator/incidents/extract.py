@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from corroborator.nlp.pipeline import doc_text
 from corroborator.incidents import actors as actor_dict
 from corroborator.incidents.actors import ActorMention, find_actors
 from corroborator.incidents.consolidate import consolidate, distance_km
@@ -87,7 +88,7 @@ class _Context:
 
     def __init__(self, doc: Doc, published: str | None, context_country: str | None) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.published = published
         self.place_mentions: list[Any] = []
         if _places is not None:
@@ -233,7 +234,7 @@ def extract_incidents(
     Returns:
         Incidents, most salient first.
     """
-    if not doc.text.strip():
+    if not doc_text(doc).strip():
         return []
     ctx = _Context(doc, published, context_country)
     actor_mentions = find_actors(doc)
