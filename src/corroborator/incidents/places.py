@@ -1087,7 +1087,11 @@ def _event_score(m: PlaceMention, start: int, end: int, text: str, others: Seque
         score += W_LOCATIVE
     if "admin_context" in m.rule_id:
         score -= 3.0
-    if REFERENCE_CUES.search(before) and len(others) > 1:
+    # a landmark for another named town or district ("in Z, 5 km east of Y"); a province
+    # or country beside it is only its context ("south of Y, in X governorate": Y, near)
+    if REFERENCE_CUES.search(before) and any(
+            o is not m and o.place.name != m.place.name and _feature_of(o) in ("populated_place", "admin2")
+            for o in others):
         score -= W_REFERENCE
     distance = m.start - end if m.start >= end else (start - m.end)
     # ACLED-style notes name the event place right after the event; later places are context
