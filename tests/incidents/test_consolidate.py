@@ -140,3 +140,12 @@ def test_generic_attack_takes_the_specific_type_of_the_same_event() -> None:
     assert len(consolidate([vague, replace(strike, actor1=(REBELS,))])) == 2
     talks = replace(_inc(3, SubEventType.AGREEMENT, actor1=(coalition,)), rule_id="ev-agreement")
     assert len(consolidate([vague, talks])) == 2
+
+
+def test_attack_answered_by_the_other_side_is_one_clash(nlp) -> None:
+    text = ("On 2 May 2021, rebel forces shelled army positions in Tikrit district. "
+            "Government forces fired back, killing three rebel fighters.")
+    incs = extract_incidents(nlp(text), TextMap(text), doc_id="d", published=None)
+    violent = [i for i in incs if i.sub_event_type in (SubEventType.ARMED_CLASH, SubEventType.SHELLING)]
+    assert len(violent) == 1 and violent[0].sub_event_type == SubEventType.ARMED_CLASH
+    assert len(violent[0].evidence) == 2

@@ -306,6 +306,13 @@ def resolve(
             if alt and (alt.country == country or country in alt.context_countries):
                 entry = alt
                 break
+        else:
+            # none is of this country: a generic reading ("government forces" = the country's
+            # own forces) beats a foreign entry that shares the alias
+            generic = next((alt for alt in (mention.entry, *mention.alternatives)
+                            if alt and alt.state_role and alt.templated), None)
+            if generic is not None:
+                entry = generic
     found_text = mention.text if mention else (text or "")
     rule_id = mention.rule_id if mention else (entry_id or "")
     if entry is None:

@@ -40,6 +40,10 @@ NEAR_MERGE_KM = 50.0
 #: transliteration variants resolve to neighbouring entries); set by hand.
 SAME_TOWN_KM = 5.0
 
+#: An answer to fire ("fired back") belongs to the attack told at most this many characters
+#: before or after it (set by hand: the next sentence or two).
+EXCHANGE_GAP_CHARS = 400
+
 #: Salience added to an incident per merged record (repeated telling = more central).
 SALIENCE_PER_MERGE = 0.05
 
@@ -151,15 +155,32 @@ def same_event(a: Incident, b: Incident) -> bool:
     """Whether two incidents of one text can be one event.
 
     Records of different event types are one event only when one of them was typed from a
-    generic trigger ("attacked", "fired on": typed by its target alone) and the two share a
-    named party: "forces attacked by the coalition" and "the coalition's air strike".
+    generic trigger ("attacked", "fired on": typed by its target alone) or tells the other
+    side's answer ("fired back"), and the two share a named party: "forces attacked by the
+    coalition" and "the coalition's air strike"; "X shelled Y" and "Y fired back".
     """
     if a.in_comment != b.in_comment:
         return False
     if a.event_type != b.event_type:
-        if not ({a.event_type, b.event_type} <= _VIOLENT and (is_generic(a) or is_generic(b)) and _shared_party(a, b)):
+        if not ({a.event_type, b.event_type} <= _VIOLENT and (is_generic(a) or is_generic(b) or is_exchange(a)
+                                                             or is_exchange(b)) and _shared_party(a, b)):
             return False
-    return places_agree(a.place, b.place) and dates_agree(a, b) and actors_agree(a, b)
+    return _places_agree_for(a, b) and dates_agree(a, b) and actors_agree(a, b)
+
+
+def _places_agree_for(a: Incident, b: Incident) -> bool:
+    """Places agree; an answer to fire told right after the attack ("Y fired back") names no
+    place of its own, so the place it borrowed from the paragraph does not count against."""
+    for answer, attack in ((a, b), (b, a)):
+        if is_exchange(answer) and not local_place(answer.place) and _gap(answer, attack) <= EXCHANGE_GAP_CHARS:
+            return True
+    return places_agree(a.place, b.place)
+
+
+def _gap(a: Incident, b: Incident) -> int:
+    """Characters between the nearest evidence spans of two records."""
+    gaps = [max(x.start - y.end, y.start - x.end, 0) for x in a.evidence for y in b.evidence]
+    return min(gaps) if gaps else 1 << 30
 
 
 def is_generic(inc: Incident) -> bool:
@@ -168,6 +189,13 @@ def is_generic(inc: Incident) -> bool:
     from corroborator.incidents.events import generic_rule_ids
 
     return inc.rule_id in generic_rule_ids() and inc.event_type != EventType.EXPLOSIONS
+
+
+def is_exchange(inc: Incident) -> bool:
+    """Whether the record tells an exchange of fire ("fired back", "responded to the shelling")."""
+    from corroborator.incidents.events import exchange_rule_ids
+
+    return inc.rule_id in exchange_rule_ids()
 
 
 def _shared_party(a: Incident, b: Incident) -> bool:
@@ -242,7 +270,10 @@ def absorb(target: Incident, other: Incident, headline: Callable[[Sequence[Casua
     seen |= {x.name for x in actor2}
     assoc = _union_actors(target.assoc_actors, other.assoc_actors, seen)
     kind = {}
-    if target.event_type != other.event_type and is_generic(target) and not is_generic(other):
+    if target.event_type != other.event_type and is_exchange(other):
+        # an attack answered by the other side is one armed clash (ACLED)
+        kind = {"event_type": other.event_type, "sub_event_type": other.sub_event_type, "rule_id": other.rule_id}
+    elif target.event_type != other.event_type and is_generic(target) and not is_generic(other):
         # the specific telling types the event ("attacked" + "the air strike" -> air strike)
         kind = {"event_type": other.event_type, "sub_event_type": other.sub_event_type, "rule_id": other.rule_id}
     return replace(

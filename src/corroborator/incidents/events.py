@@ -101,6 +101,7 @@ class TriggerRule:
     pos: tuple[str, ...] = ()
     applies_to: tuple[SubEventType, ...] = ()
     territory: bool = False
+    exchange: bool = False  # an answer to the other side's fire: the event is a two-sided clash
     group: str | None = None  # cue group
     coref: tuple[str, ...] = ()
     example: str | None = None
@@ -150,6 +151,7 @@ def load_rules() -> tuple[tuple[TriggerRule, ...], tuple[TriggerRule, ...]]:
                     pos=tuple(raw.get("pos") or ()),
                     applies_to=tuple(_sub(t, path) for t in raw.get("applies_to") or ()),  # type: ignore[misc]
                     territory=bool(raw.get("territory")),
+                    exchange=bool(raw.get("exchange")),
                     group=raw.get("group"),
                     coref=tuple(raw.get("coref") or ()),
                     example=raw.get("example"),
@@ -157,6 +159,13 @@ def load_rules() -> tuple[tuple[TriggerRule, ...], tuple[TriggerRule, ...]]:
                 )
             )
     return tuple(out["rules"]), tuple(out["cues"])
+
+
+@functools.cache
+def exchange_rule_ids() -> frozenset[str]:
+    """Ids of the rules that tell an exchange of fire ("fired back", "exchanged fire")."""
+    rules, _ = load_rules()
+    return frozenset(r.id for r in rules if r.exchange)
 
 
 @functools.cache
