@@ -120,3 +120,13 @@ def test_salience_puts_the_lead_event_first(nlp) -> None:
     events = detect_events(nlp(text))
     best = max(events, key=lambda e: e.salience)
     assert best.sub_event_type == SubEventType.ARMED_CLASH
+
+
+def test_background_fighting_is_not_the_event(nlp) -> None:
+    """An event word told as the setting of another event is not coded beside it."""
+    for text in ("Army reinforcements arrived at the front line as battles continue in the valley.",
+                 "Troops deployed to the port in the context of recent fighting on the island."):
+        assert [e.sub_event_type for e in detect_events(nlp(text))] == [SubEventType.CHANGE_TO_GROUP], text
+    # alone, the same words are an event
+    assert [e.sub_event_type for e in detect_events(nlp("Battles continued in the valley on Monday."))] == [
+        SubEventType.ARMED_CLASH]

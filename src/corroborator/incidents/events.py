@@ -302,6 +302,20 @@ def is_suppressed(tok: Token) -> bool:
     return False
 
 
+def _is_background(tok: Token) -> bool:
+    """An event word told as the setting of another ("amid clashes", "in the context of the
+    fighting", "as battles continue")."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.dep_ == "prep":
+        if head.lower_ in _lexicon("role_words", "background_prep"):
+            return True
+        if head.lower_ == "of" and head.head.lemma_.lower() in _lexicon("role_words", "background_head"):
+            return True
+    if tok.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in _lexicon("role_words", "background_ongoing"):
+        return head.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("as", "while") for c in head.children)
+    return False
+
+
 def _means_showing(tok: Token) -> bool:
     """"demonstrate" with an object or in the passive means "show" ("their resolve was
     demonstrated", "demonstrated its strength"), not a street demonstration."""
@@ -656,6 +670,10 @@ def sentence_mentions(doc: Doc, actors: Sequence[ActorMention] | None = None) ->
         trig = [m for m in trig if not is_suppressed(doc[m.start]) and not _means_showing(doc[m.start])]
         trig = _drop_grievances(doc, trig)
         events = [m for m in trig if m.rule.kind == "event"]
+        foreground = [m for m in events if not _is_background(doc[m.start])]
+        if foreground and len(foreground) < len(events):
+            trig = [m for m in trig if m.rule.kind != "event" or m in foreground]
+            events = foreground
         modifiers = [m for m in trig if m.rule.kind == "modifier"]
         casualties = [m for m in trig if m.rule.kind == "casualty"]
         if not events and not casualties:
