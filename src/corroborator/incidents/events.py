@@ -169,10 +169,12 @@ def exchange_rule_ids() -> frozenset[str]:
 
 
 @functools.cache
-def generic_rule_ids() -> frozenset[str]:
-    """Ids of the generic violence triggers (typed by cues, target or victims, not by the word)."""
+def generic_rule_ids(with_casualty_words: bool = False) -> frozenset[str]:
+    """Ids of the generic violence triggers (typed by cues, target or victims, not by the
+    word), and of the casualty words ("killed") when asked."""
     rules, _ = load_rules()
-    return frozenset(r.id for r in rules if r.sub_event_type is None and r.kind == "event")
+    kinds = ("event", "casualty") if with_casualty_words else ("event",)
+    return frozenset(r.id for r in rules if r.sub_event_type is None and r.kind in kinds)
 
 
 @functools.cache
@@ -302,6 +304,18 @@ def is_suppressed(tok: Token) -> bool:
     return False
 
 
+def _is_reported(tok: Token) -> bool:
+    """Whether a trigger is inside what someone says ("the group said it had taken ...")."""
+    t = tok
+    for _ in range(6):
+        if t.head.i == t.i:
+            return False
+        if t.dep_ in ("ccomp", "xcomp") and t.head.lemma_.lower() in _lexicon("role_words", "speech"):
+            return True
+        t = t.head
+    return False
+
+
 def _is_background(tok: Token) -> bool:
     """An event word told as the setting of another ("amid clashes", "in the context of the
     fighting", "as battles continue")."""
@@ -346,6 +360,7 @@ class EventMention:
     assoc: list[ActorMention] = field(default_factory=list)
     implied_actor1: str | None = None  # dictionary entry id (protesters, rioters)
     spans: list[tuple[int, int]] = field(default_factory=list)  # trigger char spans
+    reported: bool = False  # told only as what a party says ("X said its fighters took the hills")
 
     @property
     def start(self) -> int:
@@ -728,6 +743,7 @@ def sentence_mentions(doc: Doc, actors: Sequence[ActorMention] | None = None) ->
             if not em.actor2 and em.sub_event_type not in _PROTEST_TYPES:
                 em.actor2 = _fallback_a2(first_tok, sent_actors, em.actor1)
             _set_implied(em)
+            em.reported = _is_reported(doc[em.triggers[0].start])
             em.spans = sorted((doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1])) for t in em.triggers)
             out.append(em)
     return out
@@ -871,7 +887,16 @@ def merge_mentions(
             events.append(DetectedEvent(m.sub_event_type, [m], m.rule_id))
             continue
         target.mentions.append(m)
-        if _RANK.get(m.sub_event_type, 0) > _RANK.get(target.sub_event_type, 0) and _group(m.sub_event_type) == _group(target.sub_event_type):
+        # a party's claim of a gain ("X said it took the hills") does not retype a fight
+        # the text itself reports; told by the text, the gain does
+        if (_RANK.get(m.sub_event_type, 0) > _RANK.get(target.sub_event_type, 0)
+                and _group(m.sub_event_type) == _group(target.sub_event_type)
+                and not (m.reported and not all(x.reported for x in target.mentions[:-1]))):
+            target.sub_event_type, target.rule_id = m.sub_event_type, m.rule_id
+        elif (not m.reported and all(x.reported for x in target.mentions[:-1])
+              and _group(m.sub_event_type) == _group(target.sub_event_type) and not m.casualty_only):
+            # what the text reports itself ("fighting killed 11") codes the event a party's
+            # claim ("X says it seized the hills") started
             target.sub_event_type, target.rule_id = m.sub_event_type, m.rule_id
         elif target.first.casualty_only and not m.casualty_only:
             target.sub_event_type, target.rule_id = m.sub_event_type, m.rule_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -45,6 +45,28 @@ def incident_clusters(incidents: list[IncidentRow]) -> list[list[IncidentRow]]:
     return [sorted(g, key=lambda r: (-r.salience, r.doc_id, r.ordinal)) for g in groups.values()]
 
 
+#: Weight of a report typed from a generic word by its target alone, against 1 for a report
+#: typed by a specific word (below one half, so two vague reports do not outvote a precise one).
+GENERIC_VOTE = 0.45
+
+
+def consensus(group: list[IncidentRow], key) -> IncidentRow:
+    """The row whose ``key`` most of the group's reports share (article reports before reader
+    comments; a record typed only by its target from a generic word such as "attacked" counts
+    less; ties go to the most salient): what the reports agree on codes the cluster."""
+    from corroborator.incidents.events import generic_rule_ids
+
+    generic = generic_rule_ids(with_casualty_words=True)
+    rows = [r for r in group if key(r) is not None and not r.in_comment] or [r for r in group if key(r) is not None]
+    if not rows:
+        return group[0]
+    votes: Counter = Counter()
+    for r in rows:
+        votes[key(r)] += GENERIC_VOTE if r.rule_id in generic and r.event_type != "Explosions/Remote violence" else 1.0
+    best = max(votes.values())
+    return next(r for r in rows if votes[key(r)] == best)
+
+
 def eval_export(session: Session) -> dict[str, Any]:
     """The evaluation export as specified in the eval kit's README."""
     docs = repo.all_rows(session, DocumentRow, (DocumentRow.name,))
@@ -68,11 +90,13 @@ def eval_export(session: Session) -> dict[str, Any]:
         for row in group:
             export_id[row.id] = iid
         place = next((r.place for r in group if r.place), None)
+        kind = consensus(group, lambda r: (r.event_type, r.sub_event_type))
+        dated = consensus(group, lambda r: r.date if r.date and len(r.date) == 10 else None)
         incidents_out.append({
             "id": iid,
             "docs": sorted({names.get(r.doc_id, r.doc_id) for r in group}),
-            "event_type": head.event_type, "sub_event_type": head.sub_event_type,
-            "date": head.date, "date_end": head.date_end,
+            "event_type": kind.event_type, "sub_event_type": kind.sub_event_type,
+            "date": dated.date if dated.date and len(dated.date) == 10 else head.date, "date_end": head.date_end,
             "place": _place(place),
             "actors": {"actor1": _unique(n for r in group for n in _actor_names(r.actor1)),
                        "actor2": _unique(n for r in group for n in _actor_names(r.actor2))},
