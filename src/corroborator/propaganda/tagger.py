@@ -6,25 +6,37 @@ marginal P("P") reaches the tuned threshold, and each run of kept tokens is a sp
 technique classifier is a multinomial logistic regression over sparse span features,
 stored as a vocabulary plus a weight matrix and scored with numpy, so run time needs no
 scikit-learn.
+
+When the model folder holds a fine-tuned MiniLM token tagger (``neural.TOP_FILE``, see
+``propaganda.neural``) and torch is installed, span identification blends its per-token
+P(inside) with the CRF's marginals (weight and thresholds in ``meta["neural"]``). Without
+torch the CRF alone is used, with its own tuned thresholds, and a warning is logged.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pycrfsuite
 
 from corroborator.propaganda.features import DocFeatures, sentence_features, span_features
 
+if TYPE_CHECKING:
+    from corroborator.propaganda.neural import NeuralTagger
+
 log = logging.getLogger(__name__)
 
 CRF_FILE = "si_crf.bin"
 TC_FILE = "tc_lr.npz"
 META_FILE = "meta.json"
+# Set to "crf" to skip the neural tagger even when it is available (benchmarks, comparisons).
+BACKEND_ENV = "CORROBORATOR_PROPAGANDA_SI"
 INSIDE = "P"
 OUTSIDE = "O"
 
@@ -127,13 +139,34 @@ class TechniqueClassifier:
         return out
 
 
+def load_neural(directory: Path, meta: dict) -> NeuralTagger | None:
+    """The fine-tuned token tagger, or None (with a warning) when it cannot be used here."""
+    settings = meta.get("neural")
+    if not settings:
+        return None
+    if os.environ.get(BACKEND_ENV, "").lower() == "crf":
+        log.info("%s=crf: propaganda spans from the CRF alone", BACKEND_ENV)
+        return None
+    try:
+        from corroborator.propaganda.neural import NeuralTagger  # local import: torch is optional
+    except ImportError as exc:
+        log.warning("propaganda: neural span tagger unavailable (%s); falling back to the CRF alone", exc)
+        return None
+    try:
+        return NeuralTagger.load(directory)
+    except (ImportError, OSError, ValueError) as exc:
+        log.warning("propaganda: neural span tagger failed to load (%s); falling back to the CRF alone", exc)
+        return None
+
+
 @dataclass(slots=True)
 class PropagandaModel:
-    """The shipped model: CRF tagger, technique classifier and their settings."""
+    """The shipped model: CRF tagger, optional neural tagger, technique classifier and settings."""
 
     tagger: pycrfsuite.Tagger
     classifier: TechniqueClassifier
     meta: dict
+    neural: NeuralTagger | None = None
 
     @classmethod
     def load(cls, directory: Path) -> PropagandaModel:
@@ -142,11 +175,30 @@ class PropagandaModel:
         tagger = pycrfsuite.Tagger()
         tagger.open(str(directory / CRF_FILE))
         classifier = TechniqueClassifier.load(directory / TC_FILE)
-        log.info("loaded propaganda model %s from %s", meta.get("version"), directory)
-        return cls(tagger, classifier, meta)
+        neural = load_neural(directory, meta)
+        log.info(
+            "loaded propaganda model %s from %s (span tagger: %s)",
+            meta.get("version"),
+            directory,
+            "CRF + MiniLM" if neural is not None else "CRF",
+        )
+        return cls(tagger, classifier, meta, neural)
+
+    @property
+    def si_backend(self) -> str:
+        """Which span identifier runs: ``"crf+minilm"`` or ``"crf"``."""
+        return "crf+minilm" if self.neural is not None else "crf"
 
     def detect(self, doc: DocFeatures) -> list[DetectedSpan]:
         """Propaganda spans of the document (technique-agnostic)."""
+        if self.neural is not None:
+            from corroborator.propaganda.neural import blend
+
+            settings = self.meta["neural"]
+            probs = blend(crf_marginals(self.tagger, doc), self.neural.token_probs(doc), float(settings["weight"]))
+            return spans_from_probs(
+                doc, probs, float(settings["threshold"]), int(settings["min_words"]), float(settings["extend"])
+            )
         return crf_spans(
             self.tagger,
             doc,
