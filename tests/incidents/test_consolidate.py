@@ -149,3 +149,12 @@ def test_attack_answered_by_the_other_side_is_one_clash(nlp) -> None:
     violent = [i for i in incs if i.sub_event_type in (SubEventType.ARMED_CLASH, SubEventType.SHELLING)]
     assert len(violent) == 1 and violent[0].sub_event_type == SubEventType.ARMED_CLASH
     assert len(violent[0].evidence) == 2
+
+
+def test_undated_record_at_a_dated_place_takes_its_date() -> None:
+    dated = _inc(1, date="2020-01-05", actor1=(ARMY,))
+    undated = _inc(2, SubEventType.ATTACK, actor1=(REBELS,))
+    elsewhere = _inc(3, SubEventType.ATTACK, place=TOWN_B, actor1=(REBELS,), casualties=(_killed("people", 1),))
+    out = {i.incident_id: i for i in consolidate([dated, undated, elsewhere])}
+    assert out["i2"].date.value == "2020-01-05" and out["i2"].date.time_precision == 2
+    assert out["i3"].date is None

@@ -85,8 +85,27 @@ def consolidate(
                 break
         else:
             kept.append(inc)
+    kept = _share_dates(kept)
     out = [inc for n, inc in enumerate(kept) if is_anchored(inc) or (keep_main and n == 0)]
     return sorted(out, key=lambda inc: -inc.salience)
+
+
+def _share_dates(incidents: list[Incident]) -> list[Incident]:
+    """An undated record told at the same named place as a dated one takes its date (ACLED
+    time precision 2): one article about one place tells one day's events unless it dates
+    them otherwise. Only when the place's dated records agree on one date."""
+    out = []
+    for inc in incidents:
+        if not written_date(inc) and local_place(inc.place) and inc.date is None:
+            dates = {d.date.value for d in incidents  # type: ignore[union-attr]
+                     if d is not inc and written_date(d) and d.place is not None and inc.place is not None
+                     and d.place.name == inc.place.name}
+            if len(dates) == 1:
+                donor = next(d for d in incidents if written_date(d) and d.date.value in dates)  # type: ignore[union-attr]
+                inc = replace(inc, date=replace(donor.date, time_precision=max(2, donor.date.time_precision),  # type: ignore[arg-type]
+                                                rule_id=f"{donor.date.rule_id}+consolidate.date.same_place"))  # type: ignore[union-attr]
+        out.append(inc)
+    return out
 
 
 def fold_comments(
