@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-
+import os
 import sys
 import time
 from pathlib import Path
@@ -102,9 +102,16 @@ def run_cli(
     no_analysis: Annotated[bool, typer.Option("--no-analysis", help="Only ingest, clean and store.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit non-zero if anything was rejected.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary, no reject lines.")] = False,
+    fast_propaganda: Annotated[bool, typer.Option(
+        "--fast-propaganda", help="Find propaganda spans with the CRF alone: about 3x faster runs, "
+                                  "less accurate spans (same as CORROBORATOR_PROPAGANDA_SI=crf).")] = False,
 ) -> None:
     """Read documents, find incidents and claims, and store everything in a database."""
     from corroborator.pipeline import RunOptions, run
+    from corroborator.propaganda.tagger import BACKEND_ENV
+
+    if fast_propaganda:
+        os.environ[BACKEND_ENV] = "crf"
 
     opts = RunOptions(ingest=IngestOptions(max_bytes=max_bytes, fields=_parse_fields(field)), analyse=not no_analysis)
     view = _ProgressView(quiet)
