@@ -32,6 +32,11 @@ TITLE_SEARCH_LINES = 15
 HEADER_DATE_LINES = 40
 # A line of at least this many words ending like a sentence is running text: the header ends there.
 RUNNING_TEXT_WORDS = 20
+# A shorter line ending like a sentence is prose when it has at least this many words: a title
+# is never chosen below such lines (set by hand: headlines rarely end in a full stop after 10 words).
+SENTENCE_WORDS = 10
+# This many such lines above the best title candidate mean the article has already begun.
+PROSE_LINES = 2
 # A navigation row: several short items separated by bars, bullets, arrows or wide gaps.
 NAV_LINE = re.compile(r"^(?:\S+(?: \S+){0,2}(?: {2,}| ?[|•›»/·] ?)){2,}\S+(?: \S+){0,2}$")
 # A byline: "By NAME", "By NAME and NAME", "Posted by NAME on DATE".
@@ -458,6 +463,7 @@ def _find_title(lines: list[Line], label: list[str | None], stop: int) -> tuple[
         if first is not None and len(first.stripped) <= TITLE_MAX_CHARS and not _running_text(first.stripped):
             return first.number, first, dateline
         return (dateline.number + 1 if dateline else 0), None, dateline
+    first_text_line = next((ln.number for ln in lines[:stop] if not ln.blank), -1)
     lead_words: set[str] = set()
     for ln in [m for m in lines[head[-1].number + 1 if head else 0:stop] if _running_text(m.stripped)][:2]:
         lead_words |= _content_words(ln.stripped)
@@ -467,15 +473,35 @@ def _find_title(lines: list[Line], label: list[str | None], stop: int) -> tuple[
         score = _title_score(ln.stripped, nxt.stripped if nxt else "")
         if len(_content_words(ln.stripped) & lead_words) >= 2:
             score += 1  # a headline announces what the lead paragraph tells
+        if ln is candidates[0] and ln.number == first_text_line and not _sentence_like(ln.stripped):
+            score += 1  # the file's very first line, when it is headline-like, is usually the title
         scored.append((score, -ln.number, ln))
     best = max(scored, key=lambda t: (t[0], t[1]))
     if best[0] <= 0:
         return (dateline.number + 1 if dateline else 0), None, dateline
     title = best[2]
+    sentences_above = [ln for ln in candidates if ln.number < title.number and _sentence_like(ln.stripped)]
+    headline_above = [ln for ln in candidates if ln.number < title.number and not _sentence_like(ln.stripped)
+                      and not ln.stripped.startswith(("http://", "https://"))]
+    if _sentence_like(title.stripped) and headline_above and not sentences_above:
+        # a full sentence scored best, but a headline-like line stands above it: that is the
+        # title, the sentence is the lead
+        title = headline_above[0]
+    elif len(sentences_above) >= PROSE_LINES:
+        # prose above the best-scoring line: the article has started, and a header never holds
+        # several full sentences (a tagline is one); the title is the first candidate
+        title = candidates[0]
+        if _sentence_like(title.stripped):
+            return title.number, None, dateline
     for ln in head:
         if ln.number < title.number and label[ln.number] == "M":
             label[ln.number] = None
     return title.number, title, dateline
+
+
+def _sentence_like(text: str) -> bool:
+    """A full sentence of prose (not a headline or a label)."""
+    return len(text.split()) >= SENTENCE_WORDS and text.rstrip("”\"'’)").endswith((".", "!", "?"))
 
 
 def _running_text(text: str) -> bool:
