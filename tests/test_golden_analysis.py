@@ -3,14 +3,15 @@
 The whole pipeline runs once per corpus (in-process, into a temporary SQLite file) and its
 evaluation export is summarised: per document, the incidents (type, date, place, actor names,
 killed) and the claims (raw span, source chain, stance, cue, linked incident). The summaries in
-``tests/golden/analysis/*.json`` hold codes, names, numbers and offsets only, never document
-text. Any change of behaviour shows as a diff; rewrite with ``pytest --update-golden`` and review
+``tests/golden/analysis/*.json`` hold codes, numbers, offsets and, for the seeds, fingerprints of
+the strings taken from the documents (source names, groups), never their text. Any change of behaviour shows as a diff; rewrite with ``pytest --update-golden`` and review
 it. ``examples/expected.json`` (written with the example corpus) states what a careful coder
 codes; the test checks that every stated incident is found in its reports.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from datetime import date
@@ -40,18 +41,27 @@ def _export(corpus: Path, db: Path) -> dict[str, Any]:
         return eval_export(session)
 
 
-def _summary(export: dict[str, Any]) -> dict[str, Any]:
-    """Codes, names, numbers and offsets per document (no document text)."""
+def _digest(text: str | None) -> str | None:
+    """A short fingerprint of a string taken from a shared document (the repo keeps none of its text)."""
+    return None if text is None else hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def _summary(export: dict[str, Any], opaque: bool = False) -> dict[str, Any]:
+    """Codes, names, numbers and offsets per document; with ``opaque``, strings that come from the
+    documents (sources, groups, actor and place names) are kept as fingerprints only."""
+    h = _digest if opaque else (lambda x: x)
     out: dict[str, Any] = {}
     for doc in sorted(d["doc"] for d in export["documents"]):
         incidents = [
             {"id": i["id"], "sub_event_type": i["sub_event_type"], "date": i["date"],
-             "place": (i["place"] or {}).get("name"), "actors": i["actors"],
-             "killed": [[f["group"], f["min"], f["max"]] for f in i["fatalities"] if f["kind"] == "killed"]}
+             "place": h((i["place"] or {}).get("name")),
+             "actors": {role: [h(a) for a in names] for role, names in i["actors"].items()},
+             "killed": [[h(f["group"]), f["min"], f["max"]] for f in i["fatalities"] if f["kind"] == "killed"]}
             for i in export["incidents"] if doc in i["docs"]
         ]
         claims = [
-            {"span": c.get("span"), "source": c["source"], "stance": c["stance"], "cue": c.get("cue"),
+            {"span": c.get("span"), "source": [h(x) for x in c["source"]], "stance": c["stance"],
+             "cue": c.get("cue"),
              "in_comment": c["in_comment"], "incident": c["incident"]}
             for c in export["claims"] if c["doc"] == doc
         ]
@@ -123,4 +133,4 @@ def test_examples_contested_incident_graded(examples_export: dict[str, Any]) -> 
 
 
 def test_seeds_golden(seeds_dir: Path, tmp_path: Path, update_golden: bool) -> None:
-    _check_golden("seeds", _summary(_export(seeds_dir, tmp_path / "seeds.db")), update_golden)
+    _check_golden("seeds", _summary(_export(seeds_dir, tmp_path / "seeds.db"), opaque=True), update_golden)

@@ -234,18 +234,21 @@ def test_seed_export_scores_through_the_eval_scorer(seeds_dir: Path, shared_dir:
     assert figures["comment_count_abs_error"] <= 2
 
 
-def test_fast_propaganda_uses_the_crf(tmp_path: Path, cli, monkeypatch) -> None:
-    """``--fast-propaganda`` selects the CRF span finder (its spans carry the CRF rule id)."""
+def test_fast_propaganda_uses_the_crf(tmp_path: Path, cli) -> None:
+    """``--fast-propaganda`` selects the CRF span finder for the run."""
+    import os
+
     from corroborator.propaganda.tagger import BACKEND_ENV
 
-    monkeypatch.delenv(BACKEND_ENV, raising=False)
+    before = os.environ.pop(BACKEND_ENV, None)
     doc = tmp_path / "in" / "op-ed.txt"
     doc.parent.mkdir()
     doc.write_text("The corrupt, cowardly regime butchered innocent families again, the traitors!\n\n"
                    "Everyone knows these criminals will never stop unless patriots stand up now.\n", encoding="utf-8")
-    db = tmp_path / "f.db"
-    assert cli("run", doc.parent, "--db", db, "--fast-propaganda", "--quiet").exit_code == 0
-    import os
-
-    assert os.environ.get(BACKEND_ENV) == "crf"
-    monkeypatch.delenv(BACKEND_ENV, raising=False)
+    try:
+        assert cli("run", doc.parent, "--db", tmp_path / "f.db", "--fast-propaganda", "--quiet").exit_code == 0
+        assert os.environ.get(BACKEND_ENV) == "crf"
+    finally:
+        os.environ.pop(BACKEND_ENV, None)
+        if before is not None:
+            os.environ[BACKEND_ENV] = before
