@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from rapidfuzz import fuzz
 
 from corroborator.errors import RuleError
+from corroborator.nlp.pipeline import doc_text as _doc_text
 from corroborator.records import Place
 from corroborator.resources import package_path
 
@@ -553,21 +554,6 @@ def _descriptor_before(text: str, start: int) -> str | None:
     word = m.group(1)
     return {"district": "district", "province": "province", "governorate": "province",
             "area": "area", "region": "area"}.get(word, "town")
-
-
-_LAST_TEXT: tuple[object, str] = (None, "")  # (doc, doc.text) of the last Doc asked for
-
-
-def _doc_text(doc) -> str:
-    """``doc.text``, kept for the last Doc (spaCy joins every token's text on each access;
-    the reference held keeps the Doc alive, so identity cannot be reused by another Doc)."""
-    global _LAST_TEXT
-    last = _LAST_TEXT
-    if last[0] is doc:
-        return last[1]
-    text = doc.text
-    _LAST_TEXT = (doc, text)
-    return text
 
 
 def _scan(doc, gaz: Gazetteer) -> list[_Candidate]:
