@@ -465,10 +465,7 @@ def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[Acto
         if trigger.dep_ == "pobj" and h.dep_ == "prep":
             h = h.head
         means = trigger.dep_ == "pobj" and trigger.head.lower_ in _MEANS_PREPS
-        if h.pos_ in ("VERB", "AUX") and h.lemma_.lower() in _lexicon("role_words", "defensive"):
-            # "X repelled an attack": X is the attack's target, not its author
-            a2 += [m for c in h.children if c.dep_ == "nsubj" for m in _mention_for(c, by_token)]
-        elif h.pos_ in ("VERB", "AUX") and (h.lemma_.lower() in _LIGHT_VERBS or trigger.dep_ in ("nsubj", "dobj") or means):
+        if h.pos_ in ("VERB", "AUX") and (h.lemma_.lower() in _LIGHT_VERBS or trigger.dep_ in ("nsubj", "dobj") or means):
             heads.append(h)
             # "X killed or injured ... during airstrikes": the coordinated verb's subject
             if h.dep_ == "conj" and h.head.pos_ == "VERB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in h.children):
@@ -531,28 +528,6 @@ def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[Acto
                     if g.dep_ == "dobj":
                         a2 += _mention_for(g, by_token)
     return _dedup(a1), [m for m in _dedup(a2) if m not in a1]
-
-
-def _defence_roles(
-    trigger: Token, by_token: dict[int, ActorMention], a1: list[ActorMention], a2: list[ActorMention],
-) -> tuple[list[ActorMention], list[ActorMention]]:
-    """"X repelled an attack of Y" / "X thwarted a Y incursion": ACLED's actor1 is Y, the
-    side that attacked; the defender X is actor2. Unchanged when the attacker is not named."""
-    attackers: list[ActorMention] = []
-    for obj in (c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")):
-        attackers += _mention_for(obj, by_token)
-        for c in obj.children:
-            if c.dep_ in ("compound", "amod", "nmod", "poss"):
-                attackers += _mention_for(c, by_token)
-            elif c.dep_ == "prep" and c.lower_ in ("of", "by", "from"):
-                for p in c.children:
-                    if p.dep_ == "pobj":
-                        attackers += _mention_for(p, by_token)
-    attackers = _dedup(attackers)
-    if not attackers:
-        return a1, a2
-    defenders = [x for x in a1 if x not in attackers]
-    return attackers, _dedup(defenders + [x for x in a2 if x not in attackers])
 
 
 def _dedup(ms: list[ActorMention]) -> list[ActorMention]:
@@ -702,8 +677,6 @@ def sentence_mentions(doc: Doc, actors: Sequence[ActorMention] | None = None) ->
         for m in sorted(events or casualties[:1], key=lambda m: (0 if m.rule.kind == "casualty" and _all_strategic(events) else 1, -m.rule.priority, m.start)):
             tok = doc[m.start]
             a1, a2 = _roles(tok, by_token)
-            if tok.lemma_.lower() in _lexicon("role_words", "defensive"):
-                a1, a2 = _defence_roles(tok, by_token, a1, a2)
             rule = m.rule
             generic = rule.sub_event_type is None
             if rule.territory:
