@@ -102,7 +102,9 @@ def _dictionary() -> dict[str, Any]:
             if not periods:
                 continue
             eid = f"state-{iso.lower()}-{role}"
-            entries[eid] = ActorEntry(eid, periods[-1][2], 1, iso, periods, state_role=role)
+            # a state's forces acting abroad may be coded under an operation's name there
+            abroad = tuple((str(k), str(v)) for k, v in (info.get(f"{role}_abroad") or {}).items())
+            entries[eid] = ActorEntry(eid, periods[-1][2], 1, iso, periods, per_country=abroad, state_role=role)
             for demonym in info.get("demonyms") or ():
                 for noun in nouns.get(role) or ():
                     aliases.append((eid, f"{demonym} {noun}", False))
@@ -328,7 +330,8 @@ def resolve(
         name = _pick_period(entry.periods, date)
     if entry.per_country and country:
         name = dict(entry.per_country).get(country, name)
-        actor_country = country if country in dict(entry.per_country) else actor_country
+        if entry.state_role is None:  # a group's national branch ("Islamic State (Iraq)"); a state
+            actor_country = country if country in dict(entry.per_country) else actor_country  # stays its own
     if entry.templated and "{country}" in name:
         cname = country_name(country)
         name = name.replace("{country}", cname) if cname else found_text
