@@ -456,6 +456,7 @@ def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[Acto
     """actor1 and actor2 candidates of a trigger from its dependency neighbourhood."""
     a1: list[ActorMention] = []
     a2: list[ActorMention] = []
+    of_side: list[ActorMention] = []
     heads = [trigger]
     h = trigger
     # a noun trigger governed by a light verb ("conducted airstrikes", "clashes erupted"),
@@ -520,13 +521,21 @@ def _roles(trigger: Token, by_token: dict[int, ActorMention]) -> tuple[list[Acto
                     for p in pobjs:
                         a1 += _mention_for(p, by_token)
                 elif word == "of" and hd.i == trigger.i and hd.pos_ == "NOUN":
-                    # "an attack of X" (notes) / "attacks of pro-X forces" -> the attacker
+                    # "an attack of X" (notes) / "attacks of pro-X forces" -> the attacker; when
+                    # a clause's subject acts on that attack ("Y thwarted an attack of X"), X is
+                    # the subject's opponent
                     for p in pobjs:
-                        a1 += _mention_for(p, by_token)
+                        of_side += _mention_for(p, by_token)
             elif dep in ("acl", "relcl") and hd.i == trigger.i:
                 for g in c.children:
                     if g.dep_ == "dobj":
                         a2 += _mention_for(g, by_token)
+    if of_side:
+        subject_side = [m for m in a1 if m not in of_side]
+        if subject_side and len(heads) > 1:
+            a2 = of_side + a2
+        else:
+            a1 = a1 + of_side
     return _dedup(a1), [m for m in _dedup(a2) if m not in a1]
 
 
