@@ -130,3 +130,11 @@ def test_background_fighting_is_not_the_event(nlp) -> None:
     # alone, the same words are an event
     assert [e.sub_event_type for e in detect_events(nlp("Battles continued in the valley on Monday."))] == [
         SubEventType.ARMED_CLASH]
+
+
+def test_figurative_generic_words_code_nothing(nlp) -> None:
+    """Generic violence words with no weapon, casualty, armed party or victim are figurative."""
+    for text in ("The senator attacked her opponent as a fraud during the debate.",
+                 "Prices exploded last year.", "The new rule is a shot in the arm for exporters."):
+        assert detect_events(nlp(text)) == [], text
+    assert detect_events(nlp("Gunmen attacked a checkpoint near the town."))

@@ -13,8 +13,9 @@ same on the incidents of one text:
   casualties, actors and evidence;
 * **anchor**: an incident is kept only when the text situates it: a place below the
   country, a date written in the text, or a casualty figure. The most salient incident of
-  an article body is always kept (the headline event may be told vaguely); reader comments
-  keep only anchored incidents.
+  an article body is kept even unsituated (the headline event may be told vaguely) when a
+  specific event word tells it or it names a party; reader comments keep only anchored
+  incidents.
 
 Written by hand: this is the coding decision itself, which no library makes.
 """
@@ -86,7 +87,7 @@ def consolidate(
         else:
             kept.append(inc)
     kept = _share_dates(kept)
-    out = [inc for n, inc in enumerate(kept) if is_anchored(inc) or (keep_main and n == 0)]
+    out = [inc for n, inc in enumerate(kept) if is_anchored(inc) or (keep_main and n == 0 and substantive(inc))]
     return sorted(out, key=lambda inc: -inc.salience)
 
 
@@ -137,6 +138,17 @@ def fold_comments(
         else:
             thread.append(inc)
     return out + thread
+
+
+def substantive(inc: Incident) -> bool:
+    """Whether an unsituated main event is still worth coding: told by a specific event word,
+    or by a generic one ("attacked", "shot", "blasted", "killing") with a named party. Figurative
+    uses of generic words ("attacked her opponent", "a shot in the arm") name none."""
+    from corroborator.incidents.events import generic_rule_ids
+
+    if inc.rule_id not in generic_rule_ids(with_casualty_words=True):
+        return True
+    return bool(_named(inc.actor1) or _named(inc.actor2))
 
 
 def is_anchored(inc: Incident) -> bool:

@@ -304,6 +304,17 @@ def is_suppressed(tok: Token) -> bool:
     return False
 
 
+def _violent_context(sent: Span, cues: list[Match], sent_actors: list[ActorMention], trig: list[Match]) -> bool:
+    """Whether a sentence carries evidence of violence besides a generic word: a weapon or
+    means cue, a casualty word, a victim or armed-party noun, or a known armed or state actor."""
+    if any(c.rule.group != "fire" for c in cues) or any(m.rule.kind == "casualty" for m in trig):
+        return True
+    if any(a.entry is not None and a.entry.inter is not None for a in sent_actors):
+        return True
+    words = _victim_words("civilian") | _victim_words("armed")
+    return any(t.lemma_.lower() in words for t in sent)
+
+
 def _is_reported(tok: Token) -> bool:
     """Whether a trigger is inside what someone says ("the group said it had taken ...")."""
     t = tok
@@ -668,6 +679,11 @@ def sentence_mentions(doc: Doc, actors: Sequence[ActorMention] | None = None) ->
                 and (not m.rule.requires or cue_groups.intersection(m.rule.requires))]
         trig = [m for m in trig if not is_suppressed(doc[m.start]) and not _means_showing(doc[m.start])]
         trig = _drop_grievances(doc, trig)
+        sent_actors = [a for a in actors if sent.start <= a.start < sent.end]
+        if not _violent_context(sent, cues, sent_actors, trig):
+            # generic words ("attacked", "shot", "blasted") used figuratively: no weapon, no
+            # casualty, no armed party or victim in the sentence
+            trig = [m for m in trig if m.rule.sub_event_type is not None or m.rule.kind == "modifier"]
         events = [m for m in trig if m.rule.kind == "event"]
         foreground = [m for m in events if not _is_background(doc[m.start])]
         if foreground and len(foreground) < len(events):
@@ -677,7 +693,6 @@ def sentence_mentions(doc: Doc, actors: Sequence[ActorMention] | None = None) ->
         casualties = [m for m in trig if m.rule.kind == "casualty"]
         if not events and not casualties:
             continue
-        sent_actors = [a for a in actors if sent.start <= a.start < sent.end]
         clusters: list[EventMention] = []
         # a killing beside only strategic triggers ("killed 15 militants and burnt depots")
         # is a violent event of its own
