@@ -10,7 +10,10 @@ same on the incidents of one text:
 * **merge**: two incidents merge when they have the same ACLED event type and nothing
   stated contradicts (specific places that differ, dates that differ, perpetrators that
   differ); the more salient one keeps its type, the other lends its place, date,
-  casualties, actors and evidence;
+  casualties, actors and evidence. Across violent types, a record typed from a generic word
+  ("attacked") takes the specific type of the same event, and an answer to fire ("fired
+  back") makes the attack it answers an armed clash;
+* **dates**: an undated record told at a dated record's place takes that date;
 * **anchor**: an incident is kept only when the text situates it: a place below the
   country, a date written in the text, or a casualty figure. The most salient incident of
   an article body is kept even unsituated (the headline event may be told vaguely) when a
@@ -30,7 +33,7 @@ from corroborator.geo import haversine_km
 from corroborator.records import Actor, Casualty, EventType, Incident, Place
 
 #: A province-level place merges with a town less than this far from it (set by hand:
-#: governorates of the region are < 150 km across; measured effect on the seeds' export).
+#: governorates of the region are < 150 km across).
 PROVINCE_MERGE_KM = 120.0
 
 #: Two district-level (precision 2) places merge within this distance (same setting as
