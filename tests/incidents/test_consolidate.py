@@ -79,16 +79,17 @@ def test_unsituated_events_are_dropped_but_the_main_one_stays() -> None:
     assert [i.incident_id for i in kept] == ["i1"]
 
 
-def test_comment_events_need_a_toll_or_a_place_and_a_named_party() -> None:
+def test_comment_events_need_a_toll() -> None:
     assert not is_anchored(_inc(1, in_comment=True))
-    assert is_anchored(_inc(1, in_comment=True, actor1=(ARMY,)))
+    assert not is_anchored(_inc(1, in_comment=True, actor1=(ARMY,), date="2020-01-05"))
     assert is_anchored(_inc(1, place=None, in_comment=True, casualties=(_killed("people", 2),)))
 
 
 def test_fold_comments_into_article_and_across_thread() -> None:
     body = [_inc(1, date="2020-01-05", actor1=(ARMY,))]
     repeat = _inc(2, actor1=(ARMY,), in_comment=True)
-    new_a = _inc(3, SubEventType.ARMED_CLASH, place=TOWN_B, actor1=(REBELS,), in_comment=True)
+    new_a = _inc(3, SubEventType.ARMED_CLASH, place=TOWN_B, actor1=(REBELS,), in_comment=True,
+                 casualties=(_killed("fighters", 3),))
     new_b = _inc(4, SubEventType.ARMED_CLASH, place=TOWN_B, in_comment=True, casualties=(_killed("fighters", 3),))
     out = fold_comments(body, [repeat, new_a, new_b])
     assert [i.incident_id for i in out] == ["i1", "i3"]
