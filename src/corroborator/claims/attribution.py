@@ -783,13 +783,7 @@ def _headline_colon(sent: SpacySpan) -> Attribution | None:
     named = all(t.pos_ == "PROPN" or t.is_punct for t in head)
     if not any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in head) and not (named and line_start):
         return None
-    start, end = _trim(doc, colon.i + 1, sent.end)
-    if end - start < 2:
-        return None
-    att = Attribution(cue_i=colon.i, cue_text=":", content=(start, end), rule_id="colon.headline",
-                      cue_rule="colon.headline")
-    att.sources.append(_trim(doc, head.start, head.end))
-    return att
+    return _colon_attribution(sent, colon, "colon.headline", _trim(doc, head.start, head.end))
 
 
 def _named_colon_quote(sent: SpacySpan) -> Attribution | None:
@@ -801,12 +795,16 @@ def _named_colon_quote(sent: SpacySpan) -> Attribution | None:
     ent = next((e for e in doc.ents if e.end == colon.i and e.label_ in ("PERSON", "ORG")), None)
     if ent is None:
         return None
-    start, end = _trim(doc, colon.i + 1, sent.end)
+    return _colon_attribution(sent, colon, "colon.named_quote", (ent.start, ent.end))
+
+
+def _colon_attribution(sent: SpacySpan, colon: Token, rule: str, source: tuple[int, int]) -> Attribution | None:
+    """"SOURCE: content" — what follows the colon to the sentence end, said by ``source``."""
+    start, end = _trim(sent.doc, colon.i + 1, sent.end)
     if end - start < 2:
         return None
-    att = Attribution(cue_i=colon.i, cue_text=":", content=(start, end), rule_id="colon.named_quote",
-                      cue_rule="colon.named_quote")
-    att.sources.append((ent.start, ent.end))
+    att = Attribution(cue_i=colon.i, cue_text=":", content=(start, end), rule_id=rule, cue_rule=rule)
+    att.sources.append(source)
     return att
 
 

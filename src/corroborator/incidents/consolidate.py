@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from corroborator.geo import haversine_km
+from corroborator.incidents.events import exchange_rule_ids, generic_rule_ids, typed_by_target
 from corroborator.records import Actor, Casualty, EventType, Incident, Place
 
 #: A province-level place merges with a town less than this far from it (set by hand:
@@ -147,8 +148,6 @@ def substantive(inc: Incident) -> bool:
     """Whether an unsituated main event is still worth coding: told by a specific event word,
     or by a generic one ("attacked", "shot", "blasted", "killing") with a named party. Figurative
     uses of generic words ("attacked her opponent", "a shot in the arm") name none."""
-    from corroborator.incidents.events import generic_rule_ids
-
     if inc.rule_id not in generic_rule_ids(with_casualty_words=True):
         return True
     return bool(_named(inc.actor1) or _named(inc.actor2))
@@ -220,15 +219,11 @@ def _gap(a: Incident, b: Incident) -> int:
 def is_generic(inc: Incident) -> bool:
     """Whether the incident's type came from a generic violence trigger typed by its target
     alone (a generic trigger typed by a means cue, always to a remote-violence type, is not)."""
-    from corroborator.incidents.events import generic_rule_ids
-
-    return inc.rule_id in generic_rule_ids() and inc.event_type != EventType.EXPLOSIONS
+    return typed_by_target(inc.rule_id, inc.event_type)
 
 
 def is_exchange(inc: Incident) -> bool:
     """Whether the record tells an exchange of fire ("fired back", "responded to the shelling")."""
-    from corroborator.incidents.events import exchange_rule_ids
-
     return inc.rule_id in exchange_rule_ids()
 
 

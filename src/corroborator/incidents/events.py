@@ -65,8 +65,11 @@ def _lexicon(section: str, kind: str) -> frozenset[str]:
     raise RuleError(str(package_path(RULES)), None, f"{section}: no entry of kind {kind!r}")
 
 
+@functools.cache
 def _victim_words(kind: str) -> frozenset[str]:
-    """Lemmas that tell a generic attack's targets apart."""
+    """Lemmas that tell a generic attack's targets apart (``any``: civilian or armed)."""
+    if kind == "any":
+        return _lexicon("victim_words", "civilian") | _lexicon("victim_words", "armed")
     return _lexicon("victim_words", kind)
 
 
@@ -175,6 +178,13 @@ def generic_rule_ids(with_casualty_words: bool = False) -> frozenset[str]:
     rules, _ = load_rules()
     kinds = ("event", "casualty") if with_casualty_words else ("event",)
     return frozenset(r.id for r in rules if r.sub_event_type is None and r.kind in kinds)
+
+
+def typed_by_target(rule_id: str, event_type: str, *, with_casualty_words: bool = False) -> bool:
+    """Whether a record's type came from a generic word typed by its target or victims alone
+    ("attacked" + soldiers -> armed clash); a generic word typed by a means cue always gets a
+    remote-violence type and counts as specific."""
+    return rule_id in generic_rule_ids(with_casualty_words) and event_type != EventType.EXPLOSIONS.value
 
 
 @functools.cache
@@ -311,7 +321,7 @@ def _violent_context(sent: Span, cues: list[Match], sent_actors: list[ActorMenti
         return True
     if any(a.entry is not None and a.entry.inter is not None for a in sent_actors):
         return True
-    words = _victim_words("civilian") | _victim_words("armed")
+    words = _victim_words("any")
     return any(t.lemma_.lower() in words for t in sent)
 
 

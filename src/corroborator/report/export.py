@@ -54,15 +54,14 @@ def consensus(group: list[IncidentRow], key) -> IncidentRow:
     """The row whose ``key`` most of the group's reports share (article reports before reader
     comments; a record typed only by its target from a generic word such as "attacked" counts
     less; ties go to the most salient): what the reports agree on codes the cluster."""
-    from corroborator.incidents.events import generic_rule_ids
+    from corroborator.incidents.events import typed_by_target
 
-    generic = generic_rule_ids(with_casualty_words=True)
     rows = [r for r in group if key(r) is not None and not r.in_comment] or [r for r in group if key(r) is not None]
     if not rows:
         return group[0]
     votes: Counter = Counter()
     for r in rows:
-        votes[key(r)] += GENERIC_VOTE if r.rule_id in generic and r.event_type != "Explosions/Remote violence" else 1.0
+        votes[key(r)] += GENERIC_VOTE if typed_by_target(r.rule_id, r.event_type, with_casualty_words=True) else 1.0
     best = max(votes.values())
     return next(r for r in rows if votes[key(r)] == best)
 
